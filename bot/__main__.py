@@ -1,0 +1,102 @@
+"""Command line: ``python -m bot [run | check | grade]`` (``viva`` is the same)."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from collections import Counter
+from collections.abc import Sequence
+from pathlib import Path
+
+from bot.bank.loader import load_banks
+from bot.bank.models import DIFFICULTIES, Bank
+from bot.config import ConfigError, load_settings, setup_logging
+
+logger = logging.getLogger(__name__)
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="viva", description="Viva: mock technical interviews on Discord.")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    sub.add_parser("run", help="start the bot (the default); needs DISCORD_TOKEN")
+    check = sub.add_parser("check", help="validate question banks and print a summary")
+    check.add_argument("paths", nargs="*", type=Path, help="bank files or directories (default: VIVA_BANKS)")
+    grade = sub.add_parser("grade", help="grade JSON lines (stdin or FILE) and print one JSON line each")
+    grade.add_argument("file", nargs="?", help="a .jsonl file; stdin when omitted")
+    return parser
+
+
+def summarize(bank: Bank) -> list[str]:
+    """Human-readable summary lines for one bank: questions per topic and difficulty, sources cited."""
+    lines = [f"{bank.name}: {len(bank.questions)} questions — {bank.title} ({bank.path})"]
+    by_topic = Counter(q.topic for q in bank.questions)
+    by_diff = Counter(q.difficulty for q in bank.questions)
+    lines.append("  topics: " + ", ".join(f"{t} {n}" for t, n in sorted(by_topic.items())))
+    lines.append("  difficulty: " + ", ".join(f"{d} {by_diff[d]}" for d in DIFFICULTIES if by_diff[d]))
+    cited: dict[str, int] = Counter(ref.split("#", 1)[0] for q in bank.questions for ref in q.source)
+    if cited:
+        lines.append("  sources cited: " + ", ".join(f"{k} {n}" for k, n in sorted(cited.items())))
+    derived = sum(1 for q in bank.questions if not q.key_points and not q.short_answers)
+    if derived:
+        lines.append(f"  {derived} questions grade against points derived from the model answer")
+    return lines
+
+
+def cmd_check(paths: Sequence[Path]) -> int:
+    """Validate banks: print a summary and return 0, or print every error and return 1."""
+    if not paths:
+        try:
+            paths = [load_settings(require_token=False).banks_dir]
+        except ConfigError as exc:
+            print(f"viva: {exc}", file=sys.stderr)
+            return 2
+    result = load_banks(paths)
+    for bank in result.banks.values():
+        print("\n".join(summarize(bank)))
+    total = sum(len(b.questions) for b in result.banks.values())
+    for error in result.errors:
+        print(str(error), file=sys.stderr)
+    issues = sum(len(e.issues) for e in result.errors)
+    if result.errors:
+        print(f"FAILED: {issues} problem(s) in {len(result.errors)} bank file(s)", file=sys.stderr)
+        return 1
+    if not result.banks:
+        print(f"FAILED: no *.yaml bank found in {', '.join(map(str, paths))}", file=sys.stderr)
+        return 1
+    print(f"OK: {len(result.banks)} bank(s), {total} questions")
+    return 0
+
+
+def cmd_grade(file: str | None) -> int:
+    """Grade JSON lines with the grading engine."""
+    from bot.grading.cli import run
+
+    return run(file, sys.stdin, sys.stdout, sys.stderr)
+
+
+def cmd_run() -> int:
+    """Start the bot until interrupted."""
+    try:
+        settings = load_settings()
+    except ConfigError as exc:
+        print(f"viva: {exc}", file=sys.stderr)
+        return 2
+    setup_logging(settings.log_level, settings.discord_token.get_secret_value())
+    from bot.app import run_bot
+
+    return run_bot(settings)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of ``python -m bot`` and the ``viva`` script."""
+    args = _parser().parse_args(argv)
+    if args.command == "check":
+        return cmd_check(args.paths)
+    if args.command == "grade":
+        return cmd_grade(args.file)
+    return cmd_run()
+
+
+if __name__ == "__main__":
+    sys.exit(main())
