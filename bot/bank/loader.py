@@ -253,9 +253,11 @@ def parse_bank(text: str, path: Path | str = "<bank>") -> Bank:
     try:
         root = yaml.compose(text, Loader=yaml.SafeLoader)
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
+        mark = exc.context_mark or exc.problem_mark
         line = mark.line + 1 if mark else 1
         problem = exc.problem or "invalid YAML"
+        if exc.context and exc.problem_mark:
+            problem = f"{exc.context} (started here), {problem} on line {exc.problem_mark.line + 1}"
         raise BankLoadError([BankIssue(str(path), line, f"YAML syntax error: {problem}")]) from None
     except yaml.YAMLError as exc:
         raise BankLoadError([BankIssue(str(path), 1, f"YAML error: {exc}")]) from None
