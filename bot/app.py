@@ -1,0 +1,134 @@
+"""VivaBot: owns the settings, the store, the banks and the clock; setup_hook = migrate → load cogs → sync."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import random
+from collections.abc import Coroutine
+from typing import Any
+
+import aiohttp
+import discord
+from discord.ext import commands
+
+from bot.answering import AnswerDesk
+from bot.bank.catalog import Catalog
+from bot.bank.loader import load_banks
+from bot.clock import Clock, SystemClock
+from bot.config import Settings
+from bot.store import Store, open_store
+from bot.tree import VivaTree
+from bot.ui.respond import NO_PINGS
+from bot.ui.views import AnswerButton, LeaderboardPager
+
+logger = logging.getLogger(__name__)
+
+COGS = ("bot.cogs.quiz", "bot.cogs.interview", "bot.cogs.daily", "bot.cogs.leaderboard", "bot.cogs.admin")
+
+
+def intents() -> discord.Intents:
+    """Guilds (channels, threads), guild and DM messages, and message content for interview answers."""
+    value = discord.Intents.none()
+    value.guilds = True
+    value.guild_messages = True
+    value.dm_messages = True
+    value.message_content = True
+    return value
+
+
+class VivaBot(commands.Bot):
+    """The Discord bot."""
+
+    store: Store
+    desk: AnswerDesk
+
+    def __init__(self, settings: Settings, *, clock: Clock | None = None,
+                 connector: aiohttp.BaseConnector | None = None, rng: random.Random | None = None,
+                 **options: Any) -> None:
+        super().__init__(command_prefix=commands.when_mentioned, intents=intents(), tree_cls=VivaTree,
+                         allowed_mentions=NO_PINGS, help_command=None, connector=connector, **options)
+        self.settings = settings
+        self.clock: Clock = clock or SystemClock()
+        self.rng = rng or random.Random()
+        self.catalog = Catalog({})
+        self._tasks: set[asyncio.Task[Any]] = set()
+        self._resumed = False
+
+    def load_catalog(self) -> Catalog:
+        """(Re)load every bank; a broken bank is logged loudly and skipped, never fatal."""
+        result = load_banks([self.settings.banks_dir])
+        for error in result.errors:
+            logger.error("skipping a broken bank:\n%s", error)
+        if not result.banks:
+            logger.error("no question banks loaded from %s", self.settings.banks_dir)
+        self.catalog = Catalog(result.banks)
+        logger.info("loaded %d bank(s): %s", len(result.banks),
+                    ", ".join(f"{b.name} ({len(b.questions)})" for b in result.banks.values()))
+        return self.catalog
+
+    async def setup_hook(self) -> None:
+        """Open and migrate the store, load banks, register persistent buttons and cogs, sync commands."""
+        self.store = await open_store(self.settings.db_path)
+        self.load_catalog()
+        self.desk = AnswerDesk(self.store, lambda: self.catalog, self.clock)
+        self.add_dynamic_items(AnswerButton, LeaderboardPager)
+        for ext in COGS:
+            await self.load_extension(ext)
+        if self.settings.dev_guild:
+            guild = discord.Object(self.settings.dev_guild)
+            self.tree.copy_global_to(guild=guild)
+            synced = await self.tree.sync(guild=guild)
+            logger.info("synced %d commands to guild %s", len(synced), self.settings.dev_guild)
+        else:
+            synced = await self.tree.sync()
+            logger.info("synced %d global commands", len(synced))
+
+    async def on_ready(self) -> None:
+        """Once per process: let cogs resume what a restart interrupted."""
+        logger.info("ready as %s in %d guild(s)", self.user, len(self.guilds))
+        if self._resumed:
+            return
+        self._resumed = True
+        for cog in self.cogs.values():
+            resume = getattr(cog, "resume", None)
+            if resume is not None:
+                self.spawn(resume(), name=f"resume-{cog.qualified_name}")
+
+    def spawn(self, coro: Coroutine[Any, Any, Any], *, name: str) -> asyncio.Task[Any]:
+        """Run a background task that is logged if it fails and cancelled on close."""
+        task = asyncio.create_task(coro, name=name)
+        self._tasks.add(task)
+
+        def done(t: asyncio.Task[Any]) -> None:
+            self._tasks.discard(t)
+            if not t.cancelled() and t.exception() is not None:
+                logger.error("background task %s failed", t.get_name(), exc_info=t.exception())
+
+        task.add_done_callback(done)
+        return task
+
+    async def close(self) -> None:
+        """Stop background work, disconnect, then checkpoint and close the database."""
+        for task in list(self._tasks):
+            task.cancel()
+        await asyncio.gather(*self._tasks, return_exceptions=True)
+        await super().close()
+        store = getattr(self, "store", None)
+        if store is not None:
+            await store.close()
+
+
+def run_bot(settings: Settings) -> int:
+    """Run until interrupted; return a process exit status."""
+    bot = VivaBot(settings)
+    try:
+        bot.run(settings.discord_token.get_secret_value(), log_handler=None)
+    except discord.LoginFailure:
+        logger.error("Discord rejected DISCORD_TOKEN: copy a fresh one from the Developer Portal (Bot → Reset Token).")
+        return 2
+    except discord.PrivilegedIntentsRequired:
+        logger.error("Enable the Message Content intent: Developer Portal → your app → Bot → Privileged Gateway "
+                     "Intents → Message Content Intent.")
+        return 2
+    return 0

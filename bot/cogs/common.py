@@ -1,0 +1,49 @@
+"""Pieces shared by cogs: autocomplete for banks, topics and zones; permission helpers."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import discord
+from discord import app_commands
+
+from bot.schedule.daily import zone_choices
+
+if TYPE_CHECKING:
+    from bot.app import VivaBot
+
+DIFFICULTY_CHOICES = [app_commands.Choice(name=d, value=d) for d in ("easy", "medium", "hard")]
+
+
+def viva(interaction: discord.Interaction) -> VivaBot:
+    """The bot, typed."""
+    return interaction.client  # type: ignore[return-value]
+
+
+async def bank_autocomplete(interaction: discord.Interaction, current: str) -> list[app_commands.Choice[str]]:
+    """Bank names containing what was typed."""
+    catalog = viva(interaction).catalog
+    needle = current.lower().strip()
+    return [app_commands.Choice(name=f"{b.name} — {b.title}"[:100], value=b.name)
+            for b in catalog.banks.values() if needle in b.name or needle in b.title.lower()][:25]
+
+
+async def topic_autocomplete(interaction: discord.Interaction, current: str) -> list[app_commands.Choice[str]]:
+    """Topics of the chosen bank (or of every bank) containing what was typed."""
+    catalog = viva(interaction).catalog
+    bank_name = getattr(interaction.namespace, "bank", None)
+    banks = [catalog.banks[bank_name]] if bank_name in catalog.banks else list(catalog.banks.values())
+    needle = current.lower().strip()
+    topics = sorted({t for b in banks for t in b.topics if needle in t.lower()})
+    return [app_commands.Choice(name=t[:100], value=t[:100]) for t in topics][:25]
+
+
+async def zone_autocomplete(interaction: discord.Interaction, current: str) -> list[app_commands.Choice[str]]:
+    """IANA zone names matching what was typed."""
+    return [app_commands.Choice(name=z, value=z) for z in zone_choices(current)]
+
+
+def member_can(interaction: discord.Interaction, permission: str) -> bool:
+    """Whether the invoking member has a permission in this channel."""
+    perms = interaction.permissions
+    return bool(perms.administrator or getattr(perms, permission, False))

@@ -1,0 +1,103 @@
+"""/leaderboard and /stats: per-server rankings for the week, month or all time, and personal statistics."""
+
+from __future__ import annotations
+
+import logging
+import math
+from typing import Literal
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from bot.app import VivaBot
+from bot.cogs.common import bank_autocomplete, topic_autocomplete
+from bot.ui import embeds
+from bot.ui.respond import reply
+from bot.ui.views import pager_view
+
+logger = logging.getLogger(__name__)
+
+PAGE = 10
+PERIOD_TITLE = {"week": "this week", "month": "this month", "all": "all time"}
+
+
+class LeaderboardCog(commands.Cog, name="Leaderboard"):
+    """Leaderboards and stats."""
+
+    def __init__(self, bot: VivaBot) -> None:
+        self.bot = bot
+
+    @app_commands.command(name="leaderboard", description="Top members of this server, with your own rank")
+    @app_commands.describe(period="This week (default), this month or all time", bank="Only this bank",
+                           topic="Only this topic")
+    @app_commands.autocomplete(bank=bank_autocomplete, topic=topic_autocomplete)
+    @app_commands.guild_only()
+    async def leaderboard(self, interaction: discord.Interaction, period: Literal["week", "month", "all"] = "week",
+                          bank: str | None = None, topic: str | None = None) -> None:
+        """Show the first page; page buttons keep working after a restart."""
+        if bank:
+            self.bot.catalog.bank(bank)  # clear error for an unknown bank
+        embed, view = await self.render(interaction.guild_id, interaction.user.id, period, bank, topic, 0)
+        if view is None:
+            await reply(interaction, embed=embed, ephemeral=False)
+        else:
+            await reply(interaction, embed=embed, view=view, ephemeral=False)
+
+    async def render(self, guild_id: int | None, user_id: int, period: str, bank: str | None, topic: str | None,
+                     page: int) -> tuple[discord.Embed, discord.ui.View | None]:
+        """One page of a leaderboard as an embed, with the caller's rank and page buttons."""
+        assert guild_id is not None
+        store, now = self.bot.store, self.bot.clock.now()
+        tz = (await store.get_settings(guild_id)).timezone
+        size = await store.leaderboard_size(guild_id, period, now=now, tz=tz, bank=bank, topic=topic)
+        pages = max(1, math.ceil(size / PAGE))
+        page = min(max(0, page), pages - 1)
+        rows = await store.leaderboard(guild_id, period, now=now, tz=tz, bank=bank, topic=topic, limit=PAGE,
+                                       offset=page * PAGE)
+        scope = " · ".join(x for x in (bank, topic) if x)
+        title = f"🏆 Leaderboard — {PERIOD_TITLE.get(period, period)}" + (f" · {scope}" if scope else "")
+        if not rows:
+            return embeds.simple_embed(title, "No answers yet in this period. Start a round with /quiz start!"), None
+        lines = [f"**{r.rank}.** {embeds.mention(r.user_id)} — **{r.points:g}** pts · {r.answers} answers · "
+                 f"{r.accuracy:.0%} passed" for r in rows]
+        embed = embeds.simple_embed(title, "\n".join(lines))
+        mine = await store.member_rank(guild_id, user_id, period, now=now, tz=tz, bank=bank, topic=topic)
+        if mine is not None:
+            embed.add_field(name="You", value=f"#{mine.row.rank} of {mine.total} · **{mine.row.points:g}** pts · "
+                                              f"{mine.row.answers} answers · {mine.row.accuracy:.0%} passed")
+        else:
+            embed.add_field(name="You", value="Not ranked yet in this period: answer a question to join!")
+        embed.set_footer(text=f"Page {page + 1}/{pages} · weeks start on Monday, {tz} time")
+        return embed, pager_view(period, page, pages, bank, topic)
+
+    @app_commands.command(name="stats", description="Points, pass rate, streaks and topics of a member (default: you)")
+    @app_commands.describe(member="Whose stats to show (default: you)")
+    @app_commands.guild_only()
+    async def stats(self, interaction: discord.Interaction, member: discord.Member | None = None) -> None:
+        """Personal statistics."""
+        assert interaction.guild_id is not None
+        target = member or interaction.user
+        store, now = self.bot.store, self.bot.clock.now()
+        tz = (await store.get_settings(interaction.guild_id)).timezone
+        s = await store.member_stats(interaction.guild_id, target.id, now=now, tz=tz)
+        title = f"📊 Stats for {target.display_name}"
+        if s.answers == 0:
+            await reply(interaction, embed=embeds.simple_embed(title, "No answers yet on this server."))
+            return
+        embed = embeds.simple_embed(title, f"**{s.points:g}** points from {s.answers} answers · "
+                                           f"{s.pass_rate:.0%} passed")
+        embed.add_field(name="Daily streak", value=f"{s.current_streak} day(s) now · best {s.best_streak}")
+        if s.strongest:
+            embed.add_field(name="Strongest topics", value=", ".join(s.strongest), inline=False)
+        if s.weakest:
+            embed.add_field(name="Topics to work on", value=", ".join(s.weakest), inline=False)
+        per_topic = "\n".join(f"{t.topic}: {t.pass_rate:.0%} of {t.answers}" for t in s.topics[:15])
+        if per_topic:
+            embed.add_field(name="Pass rate by topic", value=embeds.clip(per_topic, embeds.FIELD_VALUE), inline=False)
+        await reply(interaction, embed=embed)
+
+
+async def setup(bot: VivaBot) -> None:
+    """Load the cog."""
+    await bot.add_cog(LeaderboardCog(bot))

@@ -1,0 +1,1 @@
+"""Schedule arithmetic: when a daily question is due, DST-correct, pure."""

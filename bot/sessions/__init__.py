@@ -1,0 +1,1 @@
+"""Session rules (quiz rounds, interviews, scoring): pure, with the clock passed in."""

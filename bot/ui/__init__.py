@@ -1,0 +1,1 @@
+"""Rendering for Discord: embeds within Discord's limits, views, modals, safe replies."""

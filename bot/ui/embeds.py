@@ -1,0 +1,164 @@
+"""Embed builders. Every text is clipped to Discord's limits so a long model answer can never break a send."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+
+import discord
+
+from bot.bank.models import Bank, Question
+from bot.grading import Grade
+from bot.sessions.quiz import Standing
+
+TITLE, DESCRIPTION, FIELD_NAME, FIELD_VALUE, FOOTER, TOTAL, FIELDS = 256, 4096, 256, 1024, 2048, 6000, 25
+COLOR = discord.Colour.blurple()
+PASS, PARTIAL, FAIL = discord.Colour.green(), discord.Colour.gold(), discord.Colour.red()
+VERDICT_ICON = {"pass": "✅", "partial": "🟡", "fail": "❌"}
+
+
+def clip(text: str, limit: int) -> str:
+    """Cut ``text`` to ``limit`` characters, ending with an ellipsis when cut (and closing an open code block)."""
+    text = text or ""
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 1]
+    if cut.count("```") % 2 == 1:
+        cut = cut[: limit - 5].rstrip() + "\n```"
+        return cut[: limit - 1] + "…" if len(cut) >= limit else cut + "…"
+    return cut.rstrip() + "…"
+
+
+def spoiler(text: str, on: bool) -> str:
+    """Wrap in Discord spoiler bars when ``on`` (code blocks keep their fences)."""
+    return f"||{text}||" if on and text else text
+
+
+def mention(user_id: int) -> str:
+    """A user mention; Viva always sends with allowed_mentions none, so it never pings."""
+    return f"<@{user_id}>"
+
+
+def _fit(embed: discord.Embed) -> discord.Embed:
+    """Drop trailing fields until the embed is within the 6000-character total."""
+    while len(embed) > TOTAL and embed.fields:
+        embed.remove_field(len(embed.fields) - 1)
+    if len(embed) > TOTAL and embed.description:
+        embed.description = clip(embed.description, max(1, len(embed.description) - (len(embed) - TOTAL)))
+    return embed
+
+
+def _field(embed: discord.Embed, name: str, value: str, *, inline: bool = False) -> None:
+    if len(embed.fields) < FIELDS:
+        embed.add_field(name=clip(name, FIELD_NAME), value=clip(value or "—", FIELD_VALUE), inline=inline)
+
+
+def question_embed(question: Question, *, heading: str, closes_at: datetime | None = None,
+                   footer: str | None = None) -> discord.Embed:
+    """A posted question: prompt, topic, difficulty and when answers close."""
+    embed = discord.Embed(title=clip(heading, TITLE), description=clip(question.prompt, DESCRIPTION), colour=COLOR)
+    _field(embed, "Topic", question.topic, inline=True)
+    _field(embed, "Difficulty", question.difficulty, inline=True)
+    if closes_at is not None:
+        ts = int(closes_at.timestamp())
+        _field(embed, "Answers close", f"<t:{ts}:R> (<t:{ts}:t>)", inline=True)
+    embed.set_footer(text=clip(footer or "Press Answer to reply privately. One answer per member.", FOOTER))
+    return _fit(embed)
+
+
+def model_answer_text(question: Question, limit: int) -> str:
+    """The model answer (or the short answers / key points when there is none), clipped."""
+    text = question.answer or ", ".join(question.short_answers) or "; ".join(k.text for k in question.key_points)
+    return clip(text, limit)
+
+
+def reveal_embed(question: Question, *, heading: str, results: Sequence[tuple[int, float, str, float]],
+                 missed: Sequence[tuple[str, int]], spoilers: bool, note: str | None = None) -> discord.Embed:
+    """The reveal: model answer, each answerer's score (user, score, verdict, points), most-missed points."""
+    desc = f"**{clip(question.prompt, 900)}**\n\n**Model answer**\n" + spoiler(model_answer_text(question, 2800),
+                                                                            spoilers)
+    embed = discord.Embed(title=clip(heading, TITLE), description=clip(desc, DESCRIPTION), colour=COLOR)
+    if results:
+        lines = [f"{VERDICT_ICON.get(v, '')} {mention(u)} — {s:.0%} · +{p:g} pts" for u, s, v, p in results]
+        _field(embed, f"Scores ({len(results)} answered)", _join_lines(lines, FIELD_VALUE))
+    else:
+        _field(embed, "Scores", "Nobody answered this one.")
+    if missed:
+        n = len(results)
+        _field(embed, "Most missed", _join_lines([f"• {clip(p, 150)} — missed by {c}/{n}" for p, c in missed],
+                                                 FIELD_VALUE))
+    if note:
+        embed.set_footer(text=clip(note, FOOTER))
+    return _fit(embed)
+
+
+def _join_lines(lines: Sequence[str], limit: int) -> str:
+    """Join lines, stopping (with a count of the rest) before exceeding ``limit``."""
+    out: list[str] = []
+    used = 0
+    for i, line in enumerate(lines):
+        more = f"… and {len(lines) - i} more"
+        if used + len(line) + 1 > limit - len(more) - 1:
+            out.append(more)
+            break
+        out.append(line)
+        used += len(line) + 1
+    return "\n".join(out)
+
+
+def standings_embed(title: str, rows: Sequence[Standing], total_questions: int) -> discord.Embed:
+    """Final standings of a quiz round."""
+    embed = discord.Embed(title=clip(title, TITLE), colour=COLOR)
+    if not rows:
+        embed.description = "No answers this round."
+        return embed
+    medals = ["🥇", "🥈", "🥉"]
+    lines = [f"{medals[i] if i < 3 else f'{i + 1}.'} {mention(s.user_id)} — **{s.points:g}** pts "
+             f"({s.passed}/{total_questions} passed)" for i, s in enumerate(rows)]
+    embed.description = _join_lines(lines, DESCRIPTION)
+    return _fit(embed)
+
+
+def grade_embed(question: Question, g: Grade, *, heading: str) -> discord.Embed:
+    """Feedback on one answer: score, what was covered (with the matching words), what was missed."""
+    colour = {"pass": PASS, "partial": PARTIAL}.get(g.verdict, FAIL)
+    embed = discord.Embed(title=clip(heading, TITLE), description=f"{VERDICT_ICON[g.verdict]} **{g.score:.0%}** "
+                          f"({g.verdict})", colour=colour)
+    if g.hits:
+        _field(embed, "Covered", _join_lines([f"✓ {clip(h.point, 200)} — “{clip(h.matched, 120)}”" for h in g.hits],
+                                             FIELD_VALUE))
+    if g.misses:
+        _field(embed, "Missed", _join_lines([f"✗ {clip(m, 200)}" for m in g.misses], FIELD_VALUE))
+    return _fit(embed)
+
+
+def interview_report_embed(rows: Sequence[tuple[str, float, str, Sequence[str]]], average: float,
+                           study: Sequence[str], *, stopped: bool) -> discord.Embed:
+    """Final interview report: (prompt, score, verdict, misses) per question, average, topics to study."""
+    title = "Interview report" + (" (stopped early)" if stopped else "")
+    embed = discord.Embed(title=title, description=f"Average score: **{average:.0%}** over {len(rows)} question(s).",
+                          colour=COLOR)
+    for i, (prompt, score, verdict, misses) in enumerate(rows[: FIELDS - 1], 1):
+        missed = "\n".join(f"✗ {clip(m, 150)}" for m in misses[:4]) or "Nothing missed."
+        _field(embed, f"{i}. {VERDICT_ICON.get(verdict, '')} {score:.0%} — {clip(prompt, 180)}", missed)
+    _field(embed, "Topics to study", ", ".join(study) if study else "None — well done!")
+    return _fit(embed)
+
+
+def bank_list_embed(banks: Sequence[Bank]) -> discord.Embed:
+    """Every bank with its topics and question counts."""
+    embed = discord.Embed(title="Question banks", colour=COLOR)
+    if not banks:
+        embed.description = "No banks are loaded."
+    for bank in banks[:FIELDS]:
+        counts: dict[str, int] = {}
+        for q in bank.questions:
+            counts[q.topic] = counts.get(q.topic, 0) + 1
+        topics = ", ".join(f"{t} ({n})" for t, n in sorted(counts.items()))
+        _field(embed, f"{bank.name} — {len(bank.questions)} questions", f"{clip(bank.title, 200)}\nTopics: {topics}")
+    return _fit(embed)
+
+
+def simple_embed(title: str, description: str, *, colour: discord.Colour = COLOR) -> discord.Embed:
+    """A plain embed with a title and a description, clipped."""
+    return discord.Embed(title=clip(title, TITLE), description=clip(description, DESCRIPTION), colour=colour)

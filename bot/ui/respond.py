@@ -1,0 +1,81 @@
+"""One way to reply to an interaction whatever state it is in, and one way to report an error to the user."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+import discord
+from discord import app_commands
+
+from bot.errors import UserError
+
+logger = logging.getLogger(__name__)
+
+NO_PINGS = discord.AllowedMentions.none()
+APOLOGY = "Sorry, something went wrong on my side. It has been logged; please try again in a moment."
+
+
+async def reply(
+    interaction: discord.Interaction,
+    content: str | None = None,
+    *,
+    embed: discord.Embed | None = None,
+    view: discord.ui.View | None = None,
+    ephemeral: bool = True,
+) -> None:
+    """Send a message as the interaction's response, or as a follow-up when it was already answered or deferred."""
+    kwargs: dict[str, Any] = {"content": content, "ephemeral": ephemeral, "allowed_mentions": NO_PINGS}
+    if embed is not None:
+        kwargs["embed"] = embed
+    if view is not None:
+        kwargs["view"] = view
+    if interaction.response.is_done():
+        await interaction.followup.send(**kwargs)
+    else:
+        await interaction.response.send_message(**kwargs)
+
+
+def _user_message(error: Exception) -> str | None:
+    """The text to show for an error the user can act on, or None for a bug."""
+    original = getattr(error, "original", None) or error.__cause__
+    if isinstance(original, UserError | discord.Forbidden):
+        error = original
+    if isinstance(error, UserError):
+        return str(error)
+    if isinstance(error, app_commands.MissingPermissions):
+        perms = ", ".join(p.replace("_", " ").replace("guild", "server").title() for p in error.missing_permissions)
+        return f"You need the **{perms}** permission to use this."
+    if isinstance(error, app_commands.BotMissingPermissions):
+        perms = ", ".join(p.replace("_", " ").replace("guild", "server").title() for p in error.missing_permissions)
+        return f"I need the **{perms}** permission in this channel. Ask a server admin to grant it."
+    if isinstance(error, app_commands.NoPrivateMessage):
+        return "This command works in a server, not in DMs."
+    if isinstance(error, app_commands.CommandOnCooldown):
+        return f"Slow down: try again in {error.retry_after:.0f} s."
+    if isinstance(error, app_commands.TransformerError):
+        return f"'{error.value}' is not a valid {error.type.name.lower()} here."
+    if isinstance(error, app_commands.CheckFailure):
+        return "You can't use this command here."
+    if isinstance(error, discord.Forbidden):
+        return "I'm missing a permission in this channel (view, send messages, embed links or threads)."
+    return None
+
+
+async def report_error(interaction: discord.Interaction, error: Exception) -> None:
+    """Tell the user what to fix (ephemeral), or log the bug with context and apologise."""
+    message = _user_message(error)
+    if message is None:
+        command = interaction.command.qualified_name if interaction.command else None
+        custom_id = (interaction.data or {}).get("custom_id") if interaction.data else None
+        original = getattr(error, "original", error)
+        logger.error(
+            "unhandled error in %s (guild=%s channel=%s user=%s)",
+            command or custom_id or interaction.type.name, interaction.guild_id, interaction.channel_id,
+            interaction.user.id, exc_info=original,
+        )
+        message = APOLOGY
+    try:
+        await reply(interaction, message, ephemeral=True)
+    except discord.HTTPException:
+        logger.warning("could not deliver an error message to user %s", interaction.user.id, exc_info=True)

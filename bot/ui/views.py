@@ -1,0 +1,118 @@
+"""Persistent components: the Answer button and its modal, and leaderboard page buttons.
+
+Their custom ids carry everything they need (``viva:answer:<post id>``, ``viva:lb:<period>:<page>:<bank>:<topic>``),
+so they keep working after a restart: ``VivaBot.setup_hook`` registers them as dynamic items.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from typing import TYPE_CHECKING, Any
+
+import discord
+
+from bot.ui.embeds import clip
+from bot.ui.respond import NO_PINGS, report_error
+
+if TYPE_CHECKING:
+    from bot.app import VivaBot
+
+logger = logging.getLogger(__name__)
+
+RECEIPT = "✅ Answer saved. Your score comes at the reveal."
+
+
+def answer_view(post_id: int, *, label: str = "Answer") -> discord.ui.View:
+    """A view with the persistent Answer button for a post."""
+    view = discord.ui.View(timeout=None)
+    view.add_item(AnswerButton(post_id, label=label))
+    return view
+
+
+class AnswerModal(discord.ui.Modal):
+    """The private answer box: one long text input, saved and graded on submit."""
+
+    def __init__(self, post_id: int, prompt: str) -> None:
+        super().__init__(title="Your answer", timeout=3600, custom_id=f"viva:modal:{post_id}")
+        self.post_id = post_id
+        self.response: discord.ui.TextInput[AnswerModal] = discord.ui.TextInput(
+            label="Your answer", custom_id="response", style=discord.TextStyle.paragraph, min_length=1,
+            max_length=4000, placeholder=clip(prompt, 100), required=True)
+        self.add_item(self.response)
+
+    async def on_submit(self, interaction: discord.Interaction) -> None:
+        """Commit the answer, then confirm privately."""
+        bot: VivaBot = interaction.client  # type: ignore[assignment]
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        await bot.desk.submit(self.post_id, interaction.user.id, self.response.value)
+        await interaction.followup.send(RECEIPT, ephemeral=True, allowed_mentions=NO_PINGS)
+
+    async def on_error(self, interaction: discord.Interaction, error: Exception) -> None:  # type: ignore[override]
+        """Same error handling as commands."""
+        await report_error(interaction, error)
+
+
+class AnswerButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=r"viva:answer:(?P<post>\d+)"):
+    """Opens the answer modal for the post in its custom id."""
+
+    def __init__(self, post_id: int, *, label: str = "Answer") -> None:
+        super().__init__(discord.ui.Button(label=label, style=discord.ButtonStyle.primary, emoji="✍️",
+                                           custom_id=f"viva:answer:{post_id}"))
+        self.post_id = post_id
+
+    @classmethod
+    async def from_custom_id(cls, interaction: discord.Interaction, item: discord.ui.Button[Any],
+                             match: re.Match[str], /) -> AnswerButton:
+        """Rebuild the button from its custom id (after a restart too)."""
+        return cls(int(match["post"]))
+
+    async def callback(self, interaction: discord.Interaction) -> None:
+        """Check the member may answer, then open the modal (a modal must be the first response)."""
+        bot: VivaBot = interaction.client  # type: ignore[assignment]
+        try:
+            _, question = await bot.desk.open_question(self.post_id, interaction.user.id)
+            await interaction.response.send_modal(AnswerModal(self.post_id, question.prompt))
+        except Exception as error:  # dynamic items only log errors; the member must hear why
+            await report_error(interaction, error)
+
+
+class LeaderboardPager(discord.ui.DynamicItem[discord.ui.Button[Any]],
+                       template=r"viva:lb:(?P<period>week|month|all):(?P<page>\d+):(?P<bank>[a-z0-9_-]*):(?P<topic>.*)"):
+    """A page button of a leaderboard message."""
+
+    def __init__(self, period: str, page: int, bank: str | None, topic: str | None, *, label: str,
+                 disabled: bool = False) -> None:
+        custom_id = f"viva:lb:{period}:{page}:{bank or ''}:{topic or ''}"[:100]
+        super().__init__(discord.ui.Button(label=label, style=discord.ButtonStyle.secondary, custom_id=custom_id,
+                                           disabled=disabled))
+        self.period, self.page, self.bank, self.topic = period, page, bank, topic
+
+    @classmethod
+    async def from_custom_id(cls, interaction: discord.Interaction, item: discord.ui.Button[Any],
+                             match: re.Match[str], /) -> LeaderboardPager:
+        """Rebuild the button from its custom id."""
+        return cls(match["period"], int(match["page"]), match["bank"] or None, match["topic"] or None,
+                   label=item.label or "")
+
+    async def callback(self, interaction: discord.Interaction) -> None:
+        """Show the requested page in place."""
+        bot: VivaBot = interaction.client  # type: ignore[assignment]
+        try:
+            cog: Any = bot.get_cog("Leaderboard")
+            embed, view = await cog.render(interaction.guild_id, interaction.user.id, self.period,
+                                           self.bank, self.topic, self.page)
+            await interaction.response.edit_message(embed=embed, view=view, allowed_mentions=NO_PINGS)
+        except Exception as error:
+            await report_error(interaction, error)
+
+
+def pager_view(period: str, page: int, pages: int, bank: str | None, topic: str | None) -> discord.ui.View | None:
+    """Previous/next buttons, or None when everything fits on one page."""
+    if pages <= 1:
+        return None
+    view = discord.ui.View(timeout=None)
+    view.add_item(LeaderboardPager(period, max(0, page - 1), bank, topic, label="◀ Previous", disabled=page <= 0))
+    view.add_item(LeaderboardPager(period, min(pages - 1, page + 1), bank, topic, label="Next ▶",
+                                   disabled=page >= pages - 1))
+    return view
