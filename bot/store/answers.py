@@ -1,0 +1,291 @@
+"""Answers, written with group commit: concurrent callers share one transaction and one COMMIT."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import math
+import sqlite3
+from collections import deque
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from bot.store.db import Database, from_us, to_us
+from bot.store.errors import AlreadyAnswered, StoreError
+
+logger = logging.getLogger(__name__)
+
+PASS_VERDICTS = frozenset({"pass", "passed", "correct"})
+MAX_BATCH = 500  # answers per transaction; bounds how long one group commit holds the connection
+
+
+@dataclass(frozen=True, slots=True)
+class Answer:
+    """One member's answer to one post, as stored."""
+
+    id: int
+    post_id: int
+    guild_id: int
+    user_id: int
+    response: str
+    score: float
+    verdict: str
+    points: float
+    hits: tuple[str, ...]
+    misses: tuple[str, ...]
+    answered_at: datetime
+    bank: str
+    topic: str
+    kind: str
+    passed: bool
+
+
+ANSWER_COLUMNS = (
+    "id, post_id, guild_id, user_id, response, score, verdict, points, hits, misses, answered_at, "
+    "bank, topic, kind, passed"
+)
+# guild_id, bank, topic, kind and daily_date come from the post; a missing post inserts nothing.
+_INSERT = """
+INSERT INTO answers (post_id, user_id, response, score, verdict, passed, points, hits, misses, answered_at,
+                     guild_id, bank, topic, kind, daily_date)
+SELECT id, :user_id, :response, :score, :verdict, :passed, :points, :hits, :misses, :answered_at,
+       guild_id, bank, topic, kind, daily_date
+FROM posts WHERE id = :post_id
+ON CONFLICT (post_id, user_id) DO NOTHING
+"""
+_MAX_ID = "SELECT coalesce(max(id), 0) FROM answers"
+_SINCE = """
+SELECT id, post_id, guild_id, user_id, response, score, verdict, points, hits, misses, answered_at,
+       bank, topic, kind, passed
+FROM answers WHERE id > ? ORDER BY id
+"""
+_EXISTING_POSTS = "SELECT id FROM posts WHERE id IN (SELECT value FROM json_each(?))"
+_GET = """
+SELECT id, post_id, guild_id, user_id, response, score, verdict, points, hits, misses, answered_at,
+       bank, topic, kind, passed
+FROM answers WHERE post_id = ? AND user_id = ?
+"""
+_FOR_POST = """
+SELECT id, post_id, guild_id, user_id, response, score, verdict, points, hits, misses, answered_at,
+       bank, topic, kind, passed
+FROM answers WHERE post_id = ? ORDER BY answered_at, id
+"""
+
+
+def points_to_milli(points: float) -> int:
+    """Points as stored: integer thousandths (exact sums, stable ties)."""
+    return round(points * 1000)
+
+
+def answer_from_row(row: sqlite3.Row) -> Answer:
+    """An `answers` row as an Answer."""
+    return Answer(
+        id=row["id"],
+        post_id=row["post_id"],
+        guild_id=row["guild_id"],
+        user_id=row["user_id"],
+        response=row["response"],
+        score=row["score"],
+        verdict=row["verdict"],
+        points=row["points"] / 1000,
+        hits=tuple(json.loads(row["hits"])),
+        misses=tuple(json.loads(row["misses"])),
+        answered_at=from_us(row["answered_at"]),
+        bank=row["bank"],
+        topic=row["topic"],
+        kind=row["kind"],
+        passed=bool(row["passed"]),
+    )
+
+
+def _strings(name: str, values: Sequence[str]) -> str:
+    if isinstance(values, str) or not all(isinstance(v, str) for v in values):
+        raise ValueError(f"{name} must be a sequence of str, got {values!r}")
+    return json.dumps(list(values), ensure_ascii=False)
+
+
+def _id(name: str, value: int) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value < 2**63:
+        raise ValueError(f"{name} must be an int within 0..2**63-1, got {value!r}")
+    return value
+
+
+def _number(name: str, value: float) -> float:
+    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
+        raise ValueError(f"{name} must be a finite number, got {value!r}")
+    return float(value)
+
+
+def answer_params(
+    *,
+    post_id: int,
+    user_id: int,
+    response: str,
+    score: float,
+    verdict: str,
+    points: float,
+    hits: Sequence[str],
+    misses: Sequence[str],
+    answered_at: datetime,
+    passed: bool | None,
+) -> dict[str, Any]:
+    """Validate an answer and turn it into insert parameters (so a bad one never fails a whole batch)."""
+    if not isinstance(response, str):
+        raise ValueError(f"response must be a str, got {response!r}")
+    if not isinstance(verdict, str) or not verdict:
+        raise ValueError(f"verdict must be a non-empty str, got {verdict!r}")
+    score = _number("score", score)
+    if not 0.0 <= score <= 1.0:
+        raise ValueError(f"score must be within 0..1, got {score!r}")
+    if passed is None:
+        passed = verdict.casefold() in PASS_VERDICTS
+    return {
+        "post_id": _id("post_id", post_id),
+        "user_id": _id("user_id", user_id),
+        "response": response,
+        "score": score,
+        "verdict": verdict,
+        "passed": int(bool(passed)),
+        "points": points_to_milli(_number("points", points)),
+        "hits": _strings("hits", hits),
+        "misses": _strings("misses", misses),
+        "answered_at": to_us(answered_at),
+    }
+
+
+@dataclass(slots=True)
+class _Pending:
+    params: dict[str, Any]
+    future: asyncio.Future[Answer]
+
+
+class AnswerWriter:
+    """Group commit: queue the answers of concurrent callers, insert them in one transaction, and resolve
+    every caller only after that COMMIT has returned."""
+
+    def __init__(self, db: Database) -> None:
+        self._db = db
+        self._queue: deque[_Pending] = deque()
+        self._task: asyncio.Task[None] | None = None
+        self.batches = 0  # transactions committed by the writer (for benchmarks and tests)
+
+    async def submit(self, params: dict[str, Any]) -> Answer:
+        """Queue one answer and wait until it is committed (or refused)."""
+        if self._db.closed:
+            raise StoreError("the store is closed")
+        loop = asyncio.get_running_loop()
+        pending = _Pending(params, loop.create_future())
+        self._queue.append(pending)
+        if self._task is None or self._task.done():
+            self._task = loop.create_task(self._run(), name="viva-store-group-commit")
+        return await pending.future
+
+    async def drain(self) -> None:
+        """Wait until every queued answer has been written."""
+        while self._task is not None and not self._task.done():
+            await asyncio.wait({self._task})
+
+    async def _run(self) -> None:
+        while self._queue:
+            batch: list[_Pending] = []
+            while self._queue and len(batch) < MAX_BATCH:
+                pending = self._queue.popleft()
+                if not pending.future.done():  # a cancelled caller is not written
+                    batch.append(pending)
+            if not batch:
+                continue
+            try:
+                await self._write(batch)
+            except Exception as exc:
+                if len(batch) == 1:
+                    _fail(batch[0], exc)
+                    continue
+                logger.warning("group commit of %d answers failed (%s); writing them one by one", len(batch), exc)
+                for pending in batch:
+                    try:
+                        await self._write([pending])
+                    except Exception as one_exc:
+                        _fail(pending, one_exc)
+
+    async def _write(self, batch: list[_Pending]) -> None:
+        async with self._db.transaction() as tx:
+            before = (await tx.fetchone(_MAX_ID))[0]  # type: ignore[index]
+            await tx.executemany(_INSERT, [p.params for p in batch])
+            inserted = {(r["post_id"], r["user_id"]): r for r in await tx.fetchall(_SINCE, (before,))}
+            unresolved = [p for p in batch if (p.params["post_id"], p.params["user_id"]) not in inserted]
+            existing: set[int] = set()
+            if unresolved:
+                ids = sorted({p.params["post_id"] for p in unresolved})
+                existing = {r[0] for r in await tx.fetchall(_EXISTING_POSTS, (json.dumps(ids),))}
+        self.batches += 1
+        # Committed: now, and only now, tell the callers.
+        for pending in batch:
+            key = (pending.params["post_id"], pending.params["user_id"])
+            row = inserted.pop(key, None)
+            if row is not None:
+                _succeed(pending, answer_from_row(row))
+            elif key[0] in existing:
+                _fail(pending, AlreadyAnswered(key[0], key[1]))
+            else:
+                _fail(pending, StoreError(f"no post {key[0]}"))
+
+
+def _succeed(pending: _Pending, answer: Answer) -> None:
+    if not pending.future.done():
+        pending.future.set_result(answer)
+
+
+def _fail(pending: _Pending, exc: BaseException) -> None:
+    if not pending.future.done():
+        pending.future.set_exception(exc)
+
+
+class AnswersMixin:
+    """Store methods for answers."""
+
+    _db: Database
+    _writer: AnswerWriter
+
+    async def record_answer(
+        self,
+        *,
+        post_id: int,
+        user_id: int,
+        response: str,
+        score: float,
+        verdict: str,
+        points: float,
+        hits: Sequence[str],
+        misses: Sequence[str],
+        answered_at: datetime,
+        passed: bool | None = None,
+    ) -> Answer:
+        """Store an answer; returns only after COMMIT. AlreadyAnswered on a second answer to the same post.
+
+        `passed` defaults to ``verdict.casefold() in PASS_VERDICTS``; points are kept to 1/1000.
+        """
+        params = answer_params(
+            post_id=post_id,
+            user_id=user_id,
+            response=response,
+            score=score,
+            verdict=verdict,
+            points=points,
+            hits=hits,
+            misses=misses,
+            answered_at=answered_at,
+            passed=passed,
+        )
+        return await self._writer.submit(params)
+
+    async def get_answer(self, post_id: int, user_id: int) -> Answer | None:
+        """The member's answer to the post, or None."""
+        row = await self._db.fetchone(_GET, (post_id, user_id))
+        return None if row is None else answer_from_row(row)
+
+    async def answers_for_post(self, post_id: int) -> list[Answer]:
+        """Every answer to the post, in the order they were given."""
+        return [answer_from_row(r) for r in await self._db.fetchall(_FOR_POST, (post_id,))]

@@ -1,0 +1,89 @@
+"""The Store object the cogs use, and `open_store`."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from pathlib import Path
+
+from bot.store.answers import AnswersMixin, AnswerWriter
+from bot.store.db import Database, Synchronous, connect
+from bot.store.leaderboard import LeaderboardMixin
+from bot.store.posts import PostsMixin
+from bot.store.schedules import SchedulesMixin
+from bot.store.sessions import SessionsMixin
+from bot.store.settings import SettingsMixin
+
+logger = logging.getLogger(__name__)
+
+_PRAGMAS = {
+    "journal_mode": "PRAGMA journal_mode",
+    "synchronous": "PRAGMA synchronous",
+    "foreign_keys": "PRAGMA foreign_keys",
+    "busy_timeout": "PRAGMA busy_timeout",
+    "user_version": "PRAGMA user_version",
+}
+
+
+class Store(SettingsMixin, PostsMixin, AnswersMixin, LeaderboardMixin, SchedulesMixin, SessionsMixin):
+    """Viva's persistence: every method is a coroutine over one SQLite connection."""
+
+    def __init__(self, db: Database) -> None:
+        self._db = db
+        self._writer = AnswerWriter(db)
+
+    @property
+    def path(self) -> str:
+        """The database file (or ':memory:')."""
+        return self._db.path
+
+    @property
+    def schema_version(self) -> int:
+        """The schema version of the open database."""
+        return self._db.version
+
+    @property
+    def closed(self) -> bool:
+        """True once `close` has been called."""
+        return self._db.closed
+
+    @property
+    def answer_batches(self) -> int:
+        """How many group commits of answers have been made since opening (for benchmarks and monitoring)."""
+        return self._writer.batches
+
+    async def pragmas(self) -> dict[str, int | str]:
+        """The connection's journal_mode, synchronous, foreign_keys, busy_timeout and user_version."""
+        out: dict[str, int | str] = {}
+        for name, sql in _PRAGMAS.items():
+            row = await self._db.fetchone(sql)
+            assert row is not None
+            out[name] = row[0]
+        return out
+
+    async def close(self) -> None:
+        """Finish queued answer writes, checkpoint the WAL into the database file and close."""
+        await self._writer.drain()
+        await self._db.close()
+        logger.info("closed store %s", self._db.path)
+
+    async def integrity_check(self) -> list[str]:
+        """``PRAGMA integrity_check``: ['ok'] for a healthy database, otherwise the problems found."""
+        return [r[0] for r in await self._db.fetchall("PRAGMA integrity_check")]
+
+    async def __aenter__(self) -> Store:
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.close()
+
+
+async def open_store(path: str | Path, *, synchronous: Synchronous = "FULL") -> Store:
+    """Open (creating and migrating as needed) the database at `path`; ':memory:' works for quick tests.
+
+    The parent folder is created if missing. Raises SchemaTooNew if the file was written by a newer Viva.
+    """
+    name = str(path)
+    if name != ":memory:":
+        await asyncio.to_thread(Path(name).parent.mkdir, parents=True, exist_ok=True)
+    return Store(await connect(path, synchronous=synchronous))

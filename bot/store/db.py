@@ -1,0 +1,214 @@
+"""The single SQLite connection: opening, pragmas, the access lock, transactions and value conversions."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import sqlite3
+from collections.abc import AsyncIterator, Iterable, Sequence
+from contextlib import asynccontextmanager
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+from typing import Any, Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+import aiosqlite
+
+from bot.store.errors import StoreError
+from bot.store.migrate import check_not_newer, latest_version, load_migrations, migrate, schema_version
+
+logger = logging.getLogger(__name__)
+
+MIN_SQLITE = (3, 37, 0)  # STRICT tables (3.37), RETURNING (3.35)
+BUSY_TIMEOUT_MS = 5000
+Synchronous = Literal["NORMAL", "FULL", "EXTRA"]
+# Pragma values cannot be bound; only these fixed statements are ever run.
+_SYNCHRONOUS_SQL: dict[str, str] = {
+    "NORMAL": "PRAGMA synchronous = NORMAL",
+    "FULL": "PRAGMA synchronous = FULL",
+    "EXTRA": "PRAGMA synchronous = EXTRA",
+}
+
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+_MICRO = timedelta(microseconds=1)
+Params = Sequence[Any] | dict[str, Any]
+
+
+def to_us(dt: datetime) -> int:
+    """A timezone-aware datetime as integer microseconds since the epoch (exact)."""
+    if dt.tzinfo is None or dt.utcoffset() is None:
+        raise ValueError(f"datetime must be timezone-aware (UTC), got naive {dt!r}")
+    return (dt - EPOCH) // _MICRO
+
+
+def to_us_opt(dt: datetime | None) -> int | None:
+    """`to_us` that passes None through."""
+    return None if dt is None else to_us(dt)
+
+
+def from_us(us: int) -> datetime:
+    """Integer epoch microseconds back to an aware UTC datetime."""
+    return EPOCH + timedelta(microseconds=us)
+
+
+def from_us_opt(us: int | None) -> datetime | None:
+    """`from_us` that passes None through."""
+    return None if us is None else from_us(us)
+
+
+def date_text(d: date) -> str:
+    """A date as 'YYYY-MM-DD' (the stored form, sortable as text)."""
+    if isinstance(d, datetime) or not isinstance(d, date):
+        raise ValueError(f"expected a datetime.date, got {d!r}")
+    return d.isoformat()
+
+
+def date_opt(text: str | None) -> date | None:
+    """Stored 'YYYY-MM-DD' text back to a date."""
+    return None if text is None else date.fromisoformat(text)
+
+
+def zone(name: str) -> ZoneInfo:
+    """The IANA zone called `name`; ValueError if unknown."""
+    if not isinstance(name, str) or not name:
+        raise ValueError(f"not a time zone name: {name!r}")
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError) as exc:
+        raise ValueError(f"unknown time zone {name!r}") from exc
+
+
+class Database:
+    """One aiosqlite connection guarded by one asyncio lock.
+
+    Every statement runs while holding the lock, so a read never sees another coroutine's uncommitted
+    writes on this shared connection, and a transaction's statements are never interleaved with others'.
+    """
+
+    def __init__(self, conn: aiosqlite.Connection, path: str, version: int) -> None:
+        self.conn = conn
+        self.path = path
+        self.version = version
+        self.lock = asyncio.Lock()
+        self.closed = False
+
+    def _check_open(self) -> None:
+        if self.closed:
+            raise StoreError("the store is closed")
+
+    async def fetchall(self, sql: str, params: Params = ()) -> list[sqlite3.Row]:
+        """Run a read statement and return all rows."""
+        self._check_open()
+        async with self.lock:
+            return list(await self.conn.execute_fetchall(sql, params))
+
+    async def fetchone(self, sql: str, params: Params = ()) -> sqlite3.Row | None:
+        """Run a read statement and return its first row, or None."""
+        rows = await self.fetchall(sql, params)
+        return rows[0] if rows else None
+
+    @asynccontextmanager
+    async def transaction(self) -> AsyncIterator[Tx]:
+        """Hold the lock and an IMMEDIATE write transaction; COMMIT on success, ROLLBACK on any error."""
+        self._check_open()
+        async with self.lock:
+            self._check_open()
+            await self.conn.execute("BEGIN IMMEDIATE")
+            try:
+                yield Tx(self.conn)
+                await self.conn.execute("COMMIT")
+            except BaseException:
+                await rollback(self.conn)
+                raise
+
+    @asynccontextmanager
+    async def snapshot(self) -> AsyncIterator[Tx]:
+        """Hold the lock and a read transaction, so several reads see one consistent state."""
+        self._check_open()
+        async with self.lock:
+            self._check_open()
+            await self.conn.execute("BEGIN")
+            try:
+                yield Tx(self.conn)
+            finally:
+                await rollback(self.conn)
+
+    async def close(self) -> None:
+        """Checkpoint the WAL into the main file, truncate it, and close the connection."""
+        if self.closed:
+            return
+        async with self.lock:
+            self.closed = True
+            try:
+                rows = list(await self.conn.execute_fetchall("PRAGMA wal_checkpoint(TRUNCATE)"))
+                if rows and rows[0][0]:
+                    logger.warning("WAL checkpoint of %s was blocked by another connection", self.path)
+            finally:
+                await self.conn.close()
+
+
+class Tx:
+    """Statements inside a transaction that the caller already holds (no locking here)."""
+
+    def __init__(self, conn: aiosqlite.Connection) -> None:
+        self.conn = conn
+
+    async def execute(self, sql: str, params: Params = ()) -> int:
+        """Run a write statement; return the number of rows it changed."""
+        cursor = await self.conn.execute(sql, params)
+        count = cursor.rowcount
+        await cursor.close()
+        return count
+
+    async def executemany(self, sql: str, rows: Iterable[Params]) -> None:
+        """Run one write statement for every parameter set."""
+        cursor = await self.conn.executemany(sql, rows)
+        await cursor.close()
+
+    async def fetchall(self, sql: str, params: Params = ()) -> list[sqlite3.Row]:
+        """Run a statement (SELECT or ... RETURNING) and return all rows."""
+        return list(await self.conn.execute_fetchall(sql, params))
+
+    async def fetchone(self, sql: str, params: Params = ()) -> sqlite3.Row | None:
+        """Run a statement and return its first row, or None."""
+        rows = await self.fetchall(sql, params)
+        return rows[0] if rows else None
+
+
+async def rollback(conn: aiosqlite.Connection) -> None:
+    """ROLLBACK, ignoring 'no transaction is active' (e.g. after a COMMIT that did complete)."""
+    try:
+        await conn.execute("ROLLBACK")
+    except sqlite3.OperationalError as exc:
+        logger.debug("rollback: %s", exc)
+
+
+async def connect(path: str | Path, *, synchronous: Synchronous = "FULL") -> Database:
+    """Open the database, refuse a newer schema, set the pragmas and apply pending migrations."""
+    if sqlite3.sqlite_version_info < MIN_SQLITE:
+        raise StoreError(
+            f"SQLite {sqlite3.sqlite_version} is too old; Viva needs {'.'.join(map(str, MIN_SQLITE))} or newer"
+        )
+    if synchronous not in _SYNCHRONOUS_SQL:
+        raise ValueError(f"synchronous must be one of {sorted(_SYNCHRONOUS_SQL)}, got {synchronous!r}")
+    name = str(path)
+    migrations = load_migrations()
+    known = latest_version(migrations)
+    conn = await aiosqlite.connect(name, isolation_level=None)
+    try:
+        conn.row_factory = sqlite3.Row
+        await conn.execute("PRAGMA busy_timeout = 5000")  # BUSY_TIMEOUT_MS
+        # Refuse before changing anything in a file written by a newer version.
+        check_not_newer(name, await schema_version(conn), known)
+        mode = next(iter(await conn.execute_fetchall("PRAGMA journal_mode = WAL")))[0]
+        if mode != "wal" and name != ":memory:":
+            logger.warning("%s: journal_mode is %s, not wal", name, mode)
+        await conn.execute(_SYNCHRONOUS_SQL[synchronous])
+        await conn.execute("PRAGMA foreign_keys = ON")
+        await conn.execute("PRAGMA cache_size = -65536")  # 64 MiB of page cache: hot index pages stay in memory
+        version = await migrate(conn, name, migrations)
+    except BaseException:
+        await conn.close()
+        raise
+    logger.info("opened store %s (schema version %d, synchronous=%s)", name, version, synchronous)
+    return Database(conn, name, version)
