@@ -1,0 +1,179 @@
+"""Grade a free-text answer against a question: score 0..1, verdict, key points hit and missed.
+
+Algorithm (pure, deterministic; everything about a question is prepared once and cached):
+
+1. Normalise (NFKC, casefold, punctuation to token breaks but code tokens kept whole, light stemming) and
+   drop stopwords (negations and quantifiers are kept) and the question's own words (question demoting), so
+   restating the question earns nothing. Non-answers ("idk", "no idea", "skip", empty) score 0.
+2. Short answers (trivia) first: a whole-word match of one of them passes with 1.0 (see ``short.py``).
+3. Key points (authored, or derived from the model answer's clauses) are matched token by token with typo
+   tolerance, compound joins and inflections, inside windows of the response about each point's length.
+   A point's credit grows linearly with the weighted share of its words found and saturates at
+   ``POINT_SATURATION`` (paraphrases and typos rarely reach 100 %). Coverage C = weighted mean of credits.
+4. Model-answer route (authored key points only): the same matcher also covers the clauses of the model
+   answer; the score is at least (that coverage) ** ``ANSWER_ROUTE_POWER``, so an answer worded like the
+   model answer (the model answer itself above all) is never failed on the key points' own wording.
+5. Overall similarity S = share of the model answer's content words found anywhere in the response,
+   saturating at ``REFERENCE_SATURATION``. Score = max(C, BLEND·C + (1−BLEND)·S): similarity can lift a
+   near-miss to partial credit but never pulls down an answer that covers its points in other words.
+6. Verdict: pass if score ≥ the question's ``pass_score``, partial if score ≥ half of it, else fail. A key
+   point is a hit when its credit is at least ``HIT_CREDIT``; otherwise it is listed as missed.
+
+When a question has both short answers and key points, a matching short answer passes outright (score 1.0,
+nothing missed); otherwise the key points and model answer decide the grade.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Literal
+
+from bot.bank.models import KeyPoint, Question
+from bot.grading.derive import derive_key_points
+from bot.grading.keypoints import Matcher, answer_points_bound, build_matcher, cover, cover_answer_points
+from bot.grading.normalize import tokenize
+from bot.grading.short import ShortAnswer, match_short, prepare_short
+
+__all__ = [
+    "ANSWER_ROUTE_POWER",
+    "BLEND",
+    "DERIVED_SATURATION",
+    "HIT_CREDIT",
+    "MAX_RESPONSE_CHARS",
+    "POINT_SATURATION",
+    "REFERENCE_SATURATION",
+    "Grade",
+    "Hit",
+    "Verdict",
+    "grade",
+    "key_points_of",
+]
+
+Verdict = Literal["pass", "partial", "fail"]
+
+POINT_SATURATION = 0.8
+REFERENCE_SATURATION = 0.8
+BLEND = 0.7
+HIT_CREDIT = 0.5
+ANSWER_ROUTE_POWER = 2.0  # the model-answer route: (coverage of the model answer's clauses) ** this
+DERIVED_SATURATION = 0.7  # share of a model answer's own clauses that earns full marks (derived points only)
+MAX_RESPONSE_CHARS = 16_000  # Discord modals allow 4,000; anything longer is graded on its first 16,000
+
+
+@dataclass(frozen=True, slots=True)
+class Hit:
+    """One covered key point: its text, the words of the response that matched, and the credit (0..1)."""
+
+    point: str
+    matched: str
+    credit: float
+
+
+@dataclass(frozen=True, slots=True)
+class Grade:
+    """The grade of one response: score 0..1, verdict, key points hit and texts of key points missed."""
+
+    score: float
+    verdict: Verdict
+    hits: tuple[Hit, ...]
+    misses: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class _Prepared:
+    """A question prepared for grading: its matcher (None without key points or answer) and short answers."""
+
+    matcher: Matcher | None
+    short: tuple[ShortAnswer, ...]
+    short_label: str
+    saturation: float
+
+
+def key_points_of(question: Question) -> tuple[KeyPoint, ...]:
+    """The key points a question is graded on: its own, or those derived from its model answer."""
+    if question.key_points:
+        return question.key_points
+    if question.answer.strip():
+        return derive_key_points(question.answer, question.prompt)
+    return ()
+
+
+@lru_cache(maxsize=4096)
+def _prepare(question: Question) -> _Prepared:
+    """Prepare (once per question) everything the grader needs."""
+    points = key_points_of(question)
+    reference = question.answer if question.answer.strip() else " ".join(kp.text for kp in points)
+    answer_points: tuple[KeyPoint, ...] = ()
+    if question.key_points and question.answer.strip():
+        answer_points = derive_key_points(question.answer, question.prompt)
+    matcher = build_matcher(question.prompt, points, reference, answer_points) if points else None
+    if matcher is not None and not matcher.points:
+        matcher = None
+    short = prepare_short(question.short_answers)
+    label = question.short_answers[0] if question.short_answers else ""
+    saturation = 1.0 if question.key_points else DERIVED_SATURATION
+    return _Prepared(matcher, short, label, saturation)
+
+
+def _verdict(score: float, pass_score: float) -> Verdict:
+    """Pass at or above the pass score, partial at or above half of it, fail below."""
+    if score >= pass_score - 1e-9:
+        return "pass"
+    if score >= pass_score / 2 - 1e-9:
+        return "partial"
+    return "fail"
+
+
+def _zero(prepared: _Prepared, pass_score: float) -> Grade:
+    """A zero grade that misses everything."""
+    if prepared.matcher is not None:
+        misses = tuple(p.text for p in prepared.matcher.points)
+    else:
+        misses = (prepared.short_label,) if prepared.short_label else ()
+    return Grade(0.0, _verdict(0.0, pass_score), (), misses)
+
+
+def grade(question: Question, response: str) -> Grade:
+    """Grade a free-text response to a question (pure and deterministic)."""
+    prepared = _prepare(question)
+    pass_score = question.pass_score
+    tokens = tokenize(response[:MAX_RESPONSE_CHARS])
+    content = {t.key for t in tokens if not t.stop}
+    if not content:
+        return _zero(prepared, pass_score)
+    if prepared.short:
+        found = match_short(prepared.short, tokens)
+        if found is not None:
+            answer, matched = found
+            return Grade(1.0, "pass", (Hit(answer, matched, 1.0),), ())
+    matcher = prepared.matcher
+    if matcher is None or content <= matcher.non_answer:
+        return _zero(prepared, pass_score)
+    coverage = cover(matcher, tokens)
+    if coverage.empty:
+        return _zero(prepared, pass_score)
+    hits: list[Hit] = []
+    misses: list[str] = []
+    total = weighted = 0.0
+    for pm in coverage.points:
+        credit = min(1.0, pm.share / POINT_SATURATION)
+        total += pm.weight
+        weighted += pm.weight * credit
+        if credit >= HIT_CREDIT:
+            hits.append(Hit(pm.text, pm.matched, round(credit, 4)))
+        else:
+            misses.append(pm.text)
+    covered = weighted / total if total else 0.0
+    similar = min(1.0, coverage.reference_share / REFERENCE_SATURATION)
+    score = max(covered, BLEND * covered + (1.0 - BLEND) * similar) / prepared.saturation
+    if (
+        matcher.answer_points
+        and min(1.0, answer_points_bound(matcher, coverage) / POINT_SATURATION) ** (ANSWER_ROUTE_POWER) > score
+    ):
+        shares = cover_answer_points(matcher, coverage)
+        answer_total = sum(w for w, _ in shares)
+        answer_covered = sum(w * min(1.0, sh / POINT_SATURATION) for w, sh in shares)
+        score = max(score, (answer_covered / answer_total) ** ANSWER_ROUTE_POWER)
+    score = round(min(1.0, max(0.0, score)), 4)
+    return Grade(score, _verdict(score, pass_score), tuple(hits), tuple(misses))

@@ -1,0 +1,237 @@
+"""Text normalisation for grading: Unicode folding, code-aware tokens, stopwords and a light stemmer.
+
+Every token keeps its surface text (for feedback) and gets a matching *key*: NFKC, casefolded, contractions
+expanded (``don't`` → ``not``), punctuation turned into token breaks while code tokens stay whole
+(``url_for``, ``@app.route``, ``__name__``, ``app.run()``, ``127.0.0.1``, ``5000``), separators inside a
+code token removed (so ``url_for``, ``url-for`` and a joined ``url for`` meet on ``urlfor``) and a light
+suffix-stripping stem (``routes``/``routing``/``routed`` → ``rout``).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from typing import NamedTuple
+
+__all__ = [
+    "NEGATIONS",
+    "STOPWORDS",
+    "Token",
+    "is_number",
+    "join_key",
+    "key_of",
+    "max_edits",
+    "prepare_text",
+    "stem",
+    "token_weight",
+    "tokenize",
+]
+
+# Quotes and dashes NFKC leaves alone.
+_CHAR_MAP = str.maketrans(
+    {
+        "\u2018": "'",
+        "\u2019": "'",
+        "\u201a": "'",
+        "\u201b": "'",
+        "\u2032": "'",
+        "`": " ",
+        "\u201c": '"',
+        "\u201d": '"',
+        "\u201e": '"',
+        "\u2013": "-",
+        "\u2014": "-",
+        "\u2212": "-",
+    }
+)
+_NEG_CONTRACTION = re.compile(r"(?i)\b(can|won|shan)'t\b|n't\b")
+_CONTRACTED = {"won": "will", "shan": "shall"}
+_THOUSANDS = re.compile(r"(?<=\d),(?=\d{3}\b)")
+# A token: optional decorator @, word characters joined by '.' or '_' (dotted names, IPs, decimals), an
+# optional call "()" or a "++"/"#" suffix (C++, C#). Everything else (hyphens too) separates tokens.
+_TOKEN = re.compile(r"@?\w+(?:[._]\w+)*(?:\(\)|\+\+|#)?")
+_NUMBER = re.compile(r"\d+(?:\.\d+)*")
+
+NEGATIONS = frozenset(
+    {
+        "not", "no", "never", "nor", "none", "neither", "without", "cannot", "nothing", "nobody",
+    }
+)  # fmt: skip
+_NEG_WORDS = frozenset(
+    {
+        "dont", "doesnt", "didnt", "isnt", "arent", "wasnt", "werent", "cant", "wont", "couldnt",
+        "shouldnt", "wouldnt", "havent", "hasnt", "hadnt", "aint", "cannot", "mustnt", "neednt",
+    }
+)  # fmt: skip
+
+# English function words. Negations and quantifiers (not, no, only, all, every, first, before, after, same,
+# once, more, less, ...) are deliberately absent: they change what an answer says.
+_STOPWORD_TEXT = """
+a an the this that these those it its it's they them their theirs there here he she him her his hers
+we us our you your yours i me my mine one's is are was were be been being am do does did done doing
+have has had having will would shall should can could may might must ca wo sha of to in on at by for
+from with as into onto about than then so such also too very just really quite rather pretty and or
+but if because while whereas although though since unless whether either what which who whom whose
+when where why how s t d ll re ve m o e.g eg i.e ie etc like basically actually simply well okay ok
+yes yeah um uh hmm thing things stuff something anything everything way lot lots
+"""
+STOPWORDS = frozenset(_STOPWORD_TEXT.split())
+
+# Content words that carry little on their own (generic verbs; negations and quantifiers): half weight.
+_VAGUE_WORDS = "use make get give take allow let need work help want mean call go come put do"
+_WEAK_WORDS = (
+    "not no never nor none neither without nothing only all every each any some both many much more most less "
+    "least few first last before after same once one two other another new differ different"
+)
+
+
+VAGUE_WEIGHT = 0.5
+WEAK_WEIGHT = 0.5
+
+
+class Token(NamedTuple):
+    """One token of a text: surface form, unstemmed base, matching key, and whether it is a stopword."""
+
+    surface: str
+    base: str
+    key: str
+    stop: bool
+
+
+def is_number(key: str) -> bool:
+    """True when the key is a number (digits, optionally dotted): such keys only ever match exactly."""
+    return _NUMBER.fullmatch(key) is not None
+
+
+def max_edits(key: str) -> int:
+    """Typos tolerated in a key: none below 5 characters or with digits, 1 up to 7, then 2."""
+    n = len(key)
+    if n < 5 or any(c.isdigit() for c in key):
+        return 0
+    return 1 if n < 8 else 2
+
+
+_IRREGULAR = {"using": "use", "used": "use", "uses": "use", "data": "data", "bus": "bus", "gas": "gas"}
+_VOWELS = frozenset("aeiouy")
+_UNDOUBLE = frozenset("bdfgkmnprt")
+
+
+def stem(word: str) -> str:
+    """A light suffix-stripping stem of a casefolded alphabetic word (plurals, -ing, -ed, -ly, -ation, -e, -y)."""
+    if len(word) <= 3 or not word.isalpha():
+        return word
+    irregular = _IRREGULAR.get(word)
+    if irregular is not None:
+        return irregular
+    w = word
+    if w.endswith("sses"):
+        w = w[:-2]
+    elif w.endswith("ies") and len(w) > 4:
+        w = w[:-3] + "y"
+    elif w.endswith("s") and not w.endswith(("ss", "us", "is")):
+        w = w[:-1]
+    for suffix in ("ing", "ed"):
+        if w.endswith(suffix):
+            base = w[: -len(suffix)]
+            if len(base) >= 3 and any(c in _VOWELS for c in base):
+                w = base
+                if len(w) > 3 and w[-1] == w[-2] and w[-1] in _UNDOUBLE:
+                    w = w[:-1]
+            break
+    if w.endswith("ation") and len(w) > 7:
+        w = w[:-5] + "ate"
+    elif w.endswith("ly") and len(w) > 5:
+        w = w[:-2]
+    if w.endswith("y") and len(w) > 3:
+        w = w[:-1] + "i"
+    if w.endswith("e") and len(w) > 4:
+        w = w[:-1]
+    return w
+
+
+def _squash(lower: str) -> str:
+    """Drop decorator/call marks and the separators inside a code token; numbers and dunders stay as they are."""
+    if lower.startswith("@"):
+        lower = lower[1:]
+    if lower.endswith("()"):
+        lower = lower[:-2]
+    if is_number(lower) or (lower.startswith("__") and lower.endswith("__")):
+        return lower
+    if "_" in lower or "." in lower:
+        lower = lower.replace("_", "").replace(".", "")
+        return lower or "_"
+    return lower
+
+
+_KEY_CACHE: dict[str, tuple[str, str, bool]] = {}
+_JOIN_CACHE: dict[tuple[str, str], str] = {}
+_CACHE_LIMIT = 50_000
+
+
+def key_of(lower: str) -> tuple[str, str, bool]:
+    """Unstemmed base, matching key and stopword flag of one casefolded token (memoised)."""
+    hit = _KEY_CACHE.get(lower)
+    if hit is not None:
+        return hit
+    if lower in _NEG_WORDS or lower == "no":
+        result = (lower, "not", False)
+    elif lower in STOPWORDS:
+        result = (lower, lower, True)
+    else:
+        base = _squash(lower)
+        result = (base, stem(base), False)
+    if len(_KEY_CACHE) < _CACHE_LIMIT:
+        _KEY_CACHE[lower] = result
+    return result
+
+
+def join_key(left_base: str, right_base: str) -> str:
+    """Key of two adjacent tokens written as one word (``multi threading`` → ``multithread``), memoised."""
+    pair = (left_base, right_base)
+    hit = _JOIN_CACHE.get(pair)
+    if hit is None:
+        hit = stem(left_base + right_base)
+        if len(_JOIN_CACHE) < _CACHE_LIMIT:
+            _JOIN_CACHE[pair] = hit
+    return hit
+
+
+def prepare_text(text: str) -> str:
+    """Unicode NFKC, quotes/dashes folded, negative contractions spelt out, thousands separators removed."""
+    text = unicodedata.normalize("NFKC", text).translate(_CHAR_MAP)
+    if "'" in text:
+        text = _NEG_CONTRACTION.sub(
+            lambda m: _CONTRACTED.get((m.group(1) or "").lower(), m.group(1) or "") + " not", text
+        )
+    if "," in text:
+        text = _THOUSANDS.sub("", text)
+    return text
+
+
+_TOKEN_CACHE: dict[str, Token] = {}
+
+
+def _make_token(surface: str) -> Token:
+    """Build (and memoise) the token of one surface form."""
+    base, key, stop = key_of(surface.casefold())
+    token = Token(surface, base, key, stop)
+    if len(_TOKEN_CACHE) < _CACHE_LIMIT:
+        _TOKEN_CACHE[surface] = token
+    return token
+
+
+def tokenize(text: str) -> list[Token]:
+    """Tokens of a text with their surface form (original casing), key and stopword flag."""
+    cache = _TOKEN_CACHE
+    return [cache.get(s) or _make_token(s) for s in _TOKEN.findall(prepare_text(text))]
+
+
+_VAGUE = frozenset(stem(w) for w in _VAGUE_WORDS.split())
+_WEAK = frozenset(stem(w) for w in _WEAK_WORDS.split())
+
+
+def token_weight(key: str) -> float:
+    """Weight of a content key: generic verbs, negations and quantifiers count half, others 1."""
+    if key in _VAGUE:
+        return VAGUE_WEIGHT
+    return WEAK_WEIGHT if key in _WEAK else 1.0
