@@ -32,7 +32,7 @@ def test_bad_time_says_how_to_fix(text: str) -> None:
 
 def test_zone_parse_and_suggestions() -> None:
     assert parse_zone("Europe/Berlin").key == "Europe/Berlin"
-    with pytest.raises(UserError, match="Did you mean .*Europe/Berlin"):
+    with pytest.raises(UserError, match=r"Did you mean .*Europe/Berlin"):
         parse_zone("berlin")
     with pytest.raises(UserError, match="not an IANA time zone"):
         parse_zone("Mars/Olympus")

@@ -74,7 +74,7 @@ def test_pick_filters_and_prefers_unseen() -> None:
         (q,) = pick_questions(bank, count=1, rng=random.Random(seed), avoid=[f"q{i}" for i in range(7)])
         assert q.id == "q7"
     assert len({q.id for q in pick_questions(bank, count=8, rng=random.Random(2))}) == 8
-    with pytest.raises(BankError, match="no questions with topic 'forms'.*routing, templates"):
+    with pytest.raises(BankError, match=r"no questions with topic 'forms'.*routing, templates"):
         pick_questions(bank, topic="forms")
 
 
@@ -83,5 +83,5 @@ def test_catalog_resolves_default_and_reports_unknown() -> None:
     catalog = Catalog({"b": bank})
     assert catalog.bank(None) is bank and catalog.bank("B") is bank
     assert catalog.question("b", "q3") is bank.questions[3] and catalog.question("x", "q3") is None
-    with pytest.raises(BankError, match="no bank called 'nope'. Available: b"):
+    with pytest.raises(BankError, match=r"no bank called 'nope'\. Available: b"):
         catalog.bank("nope")
