@@ -20,7 +20,7 @@ from bot.app import VivaBot
 from bot.bank.catalog import pick_questions
 from bot.cogs.common import bank_autocomplete, topic_autocomplete, zone_autocomplete
 from bot.errors import UserError
-from bot.schedule.daily import decide, next_due, parse_local_time, parse_zone
+from bot.schedule.daily import decide, local_instant, next_due, parse_local_time, parse_zone
 from bot.store import Post, Schedule
 from bot.ui import embeds
 from bot.ui.respond import NO_PINGS, reply
@@ -88,8 +88,13 @@ class DailyCog(commands.Cog, name="Daily"):
                                             local_time=at.strftime("%H:%M"), timezone=zone.key, bank=chosen.name,
                                             topic=topic, reveal_hours=reveal_hours)
         await store.update_settings(interaction.guild_id, timezone=zone.key)
+        now = self.bot.clock.now()
+        today = now.astimezone(zone).date()
+        if local_instant(today, at, zone) <= now:  # today's time has passed: the first question is tomorrow's
+            await store.skip_daily_through(interaction.guild_id, today)
+            schedule = await store.get_schedule(interaction.guild_id) or schedule
         self.wake()
-        nxt = next_due(at, zone, self.bot.clock.now(), schedule.last_posted_on)
+        nxt = next_due(at, zone, now, schedule.last_posted_on)
         await reply(interaction, embed=self._schedule_embed(schedule, nxt, title="✅ Daily question scheduled"))
 
     @daily.command(name="show", description="Show this server's daily question schedule (Manage Server)")

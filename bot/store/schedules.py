@@ -115,6 +115,11 @@ class SchedulesMixin:
         assert row is not None
         return _schedule(row)
 
+    async def skip_daily_through(self, guild_id: int, daily_date: date) -> bool:
+        """Treat every date up to ``daily_date`` as handled (a schedule set after today's time starts tomorrow)."""
+        async with self._db.transaction() as tx:
+            return await tx.execute(_MARK_POSTED, {"day": date_text(daily_date), "guild_id": guild_id}) > 0
+
     async def get_schedule(self, guild_id: int) -> Schedule | None:
         """The guild's schedule (active or not), or None."""
         row = await self._db.fetchone(_GET, (guild_id,))

@@ -148,3 +148,12 @@ async def test_schedule_survives_disable_for_posting_state(store: Store) -> None
     reactivated = await set_default(store)
     assert reactivated.last_posted_on == date(2026, 4, 1)
     assert await post_daily(store, date(2026, 4, 1)) is None
+
+
+async def test_skip_daily_through_only_moves_forward(store: Store) -> None:
+    await store.set_schedule(guild_id=77, channel_id=1, local_time="09:00", timezone="UTC", bank=None, topic=None)
+    assert await store.skip_daily_through(77, date(2026, 3, 2))
+    assert (await store.get_schedule(77)).last_posted_on == date(2026, 3, 2)
+    assert not await store.skip_daily_through(77, date(2026, 3, 1))
+    assert (await store.get_schedule(77)).last_posted_on == date(2026, 3, 2)
+    assert not await store.skip_daily_through(78, date(2026, 3, 2))
