@@ -93,3 +93,23 @@ async def test_stop_and_skip_need_the_starter_or_manage_messages(bot: VivaBot, v
     late = await discord.click(alice, q2, "Answer") if q2.components else None
     assert late is None  # the button is gone after the reveal
     assert bot.store is not None and await bot.store.active_session_in_channel(channel.id, "quiz") is None
+
+
+async def test_a_round_interrupted_by_a_restart_is_closed_with_a_reveal(viva: Viva, discord: Discord,
+                                                                       channel: Channel, alice: Member) -> None:
+    async with viva.running():
+        await discord.slash(alice, "quiz start", bank="trivia", count=3, seconds=60)
+        q1 = await discord.next_message(channel)
+        assert "Answer saved" in await answer(discord, alice, q1, good_answer(prompt_of(q1)))
+    async with viva.running() as bot:
+        reveal = await discord.next_message(channel)
+        assert reveal.embeds[0]["title"] == "Question 1/3 — answer"
+        assert mentioned(field(reveal, "Scores (1 answered)")) == [alice.id]
+        assert "restart" in reveal.embeds[0]["footer"]["text"]
+        final = await discord.next_message(channel)
+        assert final.embeds[0]["title"] == "🏁 Final standings (round stopped)"
+        assert mentioned(final.embeds[0]["description"]) == [alice.id]
+        assert q1.components == []
+        assert await bot.store.active_session_in_channel(channel.id, "quiz") is None
+        again = await discord.slash(alice, "quiz start", bank="trivia", count=1)  # the channel is free again
+        assert not again.ephemeral

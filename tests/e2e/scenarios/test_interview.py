@@ -1,0 +1,108 @@
+"""Interviews end to end: a private thread, a follow-up, the final report, and resuming after a restart."""
+
+from __future__ import annotations
+
+from bot.app import VivaBot
+from tests.e2e.fake import Channel, Discord, FakeDiscord, Member, Message, Perm
+from tests.e2e.scenarios.conftest import Viva, good_answer, prompt_of
+
+PARTIAL = {
+    "blueprints": "They help you split the app into modules.",
+    "factory": "You write a create_app function that builds the app.",
+}
+FOLLOW_UP = {
+    "blueprints": "Each blueprint has its own routes and templates and is registered with a url_prefix.",
+    "factory": "The configuration is passed at creation, so testing with several app instances is easy.",
+}
+
+
+def pick(table: dict[str, str], prompt: str) -> str:
+    return next(v for k, v in table.items() if k in prompt.lower())
+
+
+async def _start(discord: Discord, member: Member, channel: Channel, count: int = 2) -> tuple[Channel, Message]:
+    r = await discord.slash(member, "interview start", bank="mini", count=count)
+    assert r.ephemeral
+    ready = await r.wait_followup()
+    assert "Your interview is ready in <#" in ready.content
+    (thread,) = discord.threads_in(channel)
+    assert thread.type == 12  # a private thread
+    welcome = await discord.next_message(thread)
+    assert f"<@{member.id}>" in welcome.content
+    question = await discord.next_message(thread)
+    assert question.embeds[0]["title"] == f"Question 1/{count}"
+    return thread, question
+
+
+async def test_interview_with_follow_up_and_report(bot: VivaBot, fake: FakeDiscord, discord: Discord,
+                                                   channel: Channel, alice: Member) -> None:
+    moderator = fake.add_member(channel.guild, "moderator", permissions=Perm.ADMINISTRATOR)  # sees private threads
+    thread, q1 = await _start(discord, alice, channel)
+    twice = await discord.slash(alice, "interview start", bank="mini")
+    assert twice.ephemeral and "already have an interview running" in twice.content
+
+    # Someone else's message in the thread is ignored.
+    await discord.say(moderator, thread, pick(FOLLOW_UP, prompt_of(q1)))
+    await discord.say(alice, thread, pick(PARTIAL, prompt_of(q1)))
+    feedback = await discord.next_message(thread)
+    assert feedback.embeds[0]["title"] == "Question 1/2: feedback"
+    covered = {f["name"]: f["value"] for f in feedback.embeds[0]["fields"]}
+    assert "Covered" in covered and "Missed" in covered
+    follow_up = await discord.next_message(thread)
+    assert "**" in follow_up.content  # names what was missed
+
+    await discord.say(alice, thread, pick(FOLLOW_UP, prompt_of(q1)))
+    result = await discord.next_message(thread)
+    assert result.embeds[0]["title"] == "Question 1/2: result"
+    assert "✅" in result.embeds[0]["description"]
+    q2 = await discord.next_message(thread)
+    assert q2.embeds[0]["title"] == "Question 2/2"
+
+    await discord.say(alice, thread, good_answer(prompt_of(q2)))
+    result2 = await discord.next_message(thread)
+    assert result2.embeds[0]["title"] == "Question 2/2: result"
+    report = await discord.next_message(thread)
+    assert report.embeds[0]["title"] == "Interview report"
+    names = [f["name"] for f in report.embeds[0]["fields"]]
+    assert len(names) == 3 and names[-1] == "Topics to study"
+
+    answers = [a for pid in range(1, 10) for a in await bot.store.answers_for_post(pid)]
+    assert len(answers) == 2 and {a.user_id for a in answers} == {alice.id}
+    assert all(a.kind == "interview" for a in answers)
+    assert "\n" in next(a.response for a in answers if a.verdict == "pass" and "routes" in a.response)
+    stop = await discord.slash(alice, "interview stop")
+    assert stop.ephemeral and "no interview running" in stop.content
+
+
+async def test_interview_stop_gives_a_report(bot: VivaBot, discord: Discord, channel: Channel, bob: Member) -> None:
+    thread, _ = await _start(discord, bob, channel, count=2)
+    r = await discord.slash(bob, "interview stop")
+    assert r.ephemeral and "Interview stopped" in (await r.wait_followup()).content
+    report = await discord.next_message(thread)
+    assert report.embeds[0]["title"] == "Interview report (stopped early)"
+    await discord.say(bob, thread, "a late answer")  # ignored: the interview is over
+    await discord.slash(bob, "help")  # a round trip through the gateway, after the message above
+    assert [m for m in discord.messages_in(thread) if m.author.bot][-1].id == report.id
+
+
+async def test_interview_resumes_after_restart(viva: Viva, discord: Discord, channel: Channel, alice: Member) -> None:
+    async with viva.running():
+        thread, q1 = await _start(discord, alice, channel)
+        await discord.say(alice, thread, pick(PARTIAL, prompt_of(q1)))
+        await discord.next_message(thread)  # feedback
+        await discord.next_message(thread)  # follow-up
+    # The bot was down; its first answer was acknowledged, so it must not be lost.
+    async with viva.running() as bot:
+        back = await discord.next_message(thread)
+        assert "back after a restart" in back.content
+        again = await discord.next_message(thread)
+        assert again.embeds[0]["title"] == "Question 1/2" and prompt_of(again) == prompt_of(q1)
+        reminder = await discord.next_message(thread)
+        assert pick(PARTIAL, prompt_of(q1)) in reminder.content and "**" in reminder.content
+        await discord.say(alice, thread, pick(FOLLOW_UP, prompt_of(q1)))
+        result = await discord.next_message(thread)
+        assert result.embeds[0]["title"] == "Question 1/2: result" and "✅" in result.embeds[0]["description"]
+        q2 = await discord.next_message(thread)
+        assert q2.embeds[0]["title"] == "Question 2/2"
+        row = await bot.store.active_session_of(thread.guild.id, alice.id, "interview")
+        assert row is not None and row.state["index"] == 1
