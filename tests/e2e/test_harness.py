@@ -105,6 +105,20 @@ class TopicSelect(dpy.ui.View):
         await interaction.response.edit_message(content="picked " + ", ".join(select.values), view=None)
 
 
+class QuestionCard(dpy.ui.LayoutView):
+    """A Components V2 card: a container with text and a button that flips it."""
+
+    def __init__(self, text: str, *, flipped: bool = False) -> None:
+        super().__init__()
+        flip: dpy.ui.Button[QuestionCard] = dpy.ui.Button(label="Flip", custom_id="card:flip", disabled=flipped)
+        flip.callback = self.flip
+        self.add_item(dpy.ui.Container(dpy.ui.TextDisplay(text), dpy.ui.ActionRow(flip)))
+
+    async def flip(self, interaction: dpy.Interaction) -> None:
+        """Replace the card with its answer side."""
+        await interaction.response.edit_message(view=QuestionCard("A: a small core", flipped=True))
+
+
 class StoryBot(commands.Bot):
     """Just enough bot to exercise the harness."""
 
@@ -134,6 +148,10 @@ class StoryBot(commands.Bot):
             await message.channel.send("echo: " + message.content.removeprefix("!echo "))
         elif message.content == "!react":
             await message.add_reaction("👀")
+        elif message.content == "!quiet":
+            await message.channel.send(f"hi {message.author.mention}", allowed_mentions=dpy.AllowedMentions.none())
+        elif message.content == "!reply":
+            await message.reply(f"pong {message.author.mention}")
 
     def _add_commands(self) -> None:
         tree = self.tree
@@ -179,6 +197,10 @@ class StoryBot(commands.Bot):
         @tree.command(name="pick", description="Choose topics")
         async def pick(interaction: dpy.Interaction) -> None:
             await interaction.response.send_message("choose", view=TopicSelect())
+
+        @tree.command(name="card", description="A Components V2 card")
+        async def card(interaction: dpy.Interaction) -> None:
+            await interaction.response.send_message(view=QuestionCard("Q: why a microframework?"))
 
         @tree.command(name="settings", description="Server settings")
         @app_commands.default_permissions(manage_guild=True)
@@ -258,7 +280,8 @@ async def test_login_ready_and_sync(fake: FakeDiscord, channel: Channel, alice: 
         assert guild.me.guild_permissions.send_messages
     names = sorted(c["name"] for c in fake.commands())
     assert names == [
-        "announce", "dm", "explain", "interview", "long", "pick", "ping", "quiz", "secret", "settings", "slow", "think",
+        "announce", "card", "dm", "explain", "interview", "long", "pick", "ping", "quiz", "secret", "settings",
+        "slow", "think",
     ]
     quiz = next(c for c in fake.commands() if c["name"] == "quiz")
     assert {o["name"]: o["type"] for o in quiz["options"]} == {"start": 1, "admin": 2}
@@ -311,14 +334,13 @@ async def test_slash_subcommand_with_options(
     async with start_client(fake, story_bot) as bot:
         r = await discord.slash(alice, "quiz start", bank="flask", count=5, rival=bob)
         question = await discord.next_message(channel)
-        await fake.gateway.flush()
+        # Discord echoes the bot's own messages back to it as MESSAGE_CREATE.
+        await fake.wait_until(lambda: question.id in [m.id for m in bot.seen], 5, "the echo of the bot's post")
     assert r.type == 4 and not r.ephemeral
     assert r.embed is not None and r.embed["title"] == "flask quiz" and r.embed["description"] == "5 questions"
     assert r.embed["fields"] == [{"name": "Rival", "value": "Bob", "inline": True}]
     assert question.content.startswith("Question 1") and question.button_labels() == ["Answer", "Close"]
     assert discord.messages_in(channel) == [r.message, question]
-    # Discord echoes the bot's own messages back to it as MESSAGE_CREATE.
-    assert question.id in [m.id for m in bot.seen]
 
 
 async def test_subcommand_group_and_default_permissions(
@@ -378,6 +400,17 @@ async def test_channel_option_and_clashing_option_names(
         posted = await discord.next_message(news)
     assert r.content == f"posted in {news.mention}" and r.message is not None and r.message.channel is channel
     assert posted.content == "exam on Friday"
+
+
+async def test_components_v2_card(fake: FakeDiscord, discord: Discord, alice: Member) -> None:
+    """A LayoutView (IS_COMPONENTS_V2) is posted and updated in place."""
+    async with start_client(fake, story_bot):
+        r = await discord.slash(alice, "card")
+        assert r.message is not None and r.flags & limits.FLAG_COMPONENTS_V2
+        flipped = await discord.click(alice, r.message, "Flip")
+    texts = [c["content"] for c in r.message.walk_components() if c.get("type") == 10]
+    assert flipped.type == 7 and texts == ["A: a small core"] and r.content == ""
+    assert r.message.buttons()[0]["disabled"] is True
 
 
 async def test_select_menu(fake: FakeDiscord, discord: Discord, alice: Member) -> None:
@@ -472,15 +505,22 @@ async def test_defer_followup_fills_the_thinking_message(fake: FakeDiscord, disc
 async def test_user_message_reaches_the_bot(
     fake: FakeDiscord, discord: Discord, channel: Channel, alice: Member
 ) -> None:
-    """A member's message reaches the bot, which answers and reacts."""
+    """A member's message reaches the bot, which answers, reacts, and pings only as allowed_mentions says."""
     async with start_client(fake, story_bot):
         said = await discord.say(alice, channel, "!echo hello")
         echo = await discord.next_message(channel)
         react = await discord.say(alice, channel, "!react")
         await fake.wait_until(lambda: react.reactions, 5, "the bot's reaction")
+        await discord.say(alice, channel, "!quiet")
+        quiet = await discord.next_message(channel)
+        await discord.say(alice, channel, "!reply")
+        reply = await discord.next_message(channel)
     assert echo.content == "echo: hello"
-    assert discord.messages_in(channel) == [said, echo, react]
+    assert discord.messages_in(channel)[:3] == [said, echo, react]
     assert react.reactions == {"👀": [fake.bot_user.id]}
+    # ``mentions`` lists whom a message pings, as allowed_mentions decides.
+    assert quiet.content == f"hi {alice.mention}" and quiet.mentions == []
+    assert reply.mentions == [alice.user] and reply.type == 19
 
 
 async def test_message_content_intent_is_honoured(
@@ -490,7 +530,6 @@ async def test_message_content_intent_is_honoured(
     async with start_client(fake, lambda c: StoryBot(c, message_content=False)) as bot:
         await discord.say(alice, channel, "!echo secret")
         await discord.say(alice, channel, f"{fake.bot_user.mention} hi")
-        await fake.gateway.flush()
         await fake.wait_until(lambda: len(bot.seen) == 2, 5, "both messages")
     assert [m.content for m in bot.seen] == ["", f"{fake.bot_user.mention} hi"]
 
@@ -608,11 +647,14 @@ async def test_permissions_and_deleted_channels(fake: FakeDiscord, channel: Chan
         fake.delete_channel(scratch)
         with pytest.raises(dpy.NotFound) as gone:
             await bot.get_partial_messageable(scratch.id).send("gone")
-        await fake.gateway.flush()
-        general = bot.get_channel(channel.id)
-        assert isinstance(general, dpy.TextChannel)
-        assert not general.permissions_for(general.guild.me).send_messages
-        assert bot.get_channel(scratch.id) is None
+
+        def cache_follows() -> bool:
+            general = bot.get_channel(channel.id)
+            assert isinstance(general, dpy.TextChannel)
+            can_send = general.permissions_for(general.guild.me).send_messages
+            return not can_send and bot.get_channel(scratch.id) is None
+
+        await fake.wait_until(cache_follows, 5, "CHANNEL_UPDATE and CHANNEL_DELETE to reach the bot's cache")
     assert forbidden.value.code == 50013 and gone.value.code == 10003
     assert fake.violations == []
 

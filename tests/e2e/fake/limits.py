@@ -53,6 +53,7 @@ CHAT_INPUT_COMMANDS_MAX = 100
 CONTEXT_MENU_COMMANDS_MAX = 5
 # Threads
 THREAD_NAME_MAX = 100
+ALLOWED_MENTIONS_MAX = 100
 
 FLAG_SUPPRESS_EMBEDS = 1 << 2
 FLAG_EPHEMERAL = 1 << 6
@@ -295,11 +296,30 @@ def check_components(components: Any, flags: int = 0, path: Path = ("components"
     return errors
 
 
+def check_allowed_mentions(allowed: Any, path: Path = ("allowed_mentions",)) -> list[FieldError]:
+    """``parse: ["users"]`` excludes a ``users`` list (and the same for roles); each list holds ≤ 100 ids."""
+    if not isinstance(allowed, dict):
+        return []
+    errors: list[FieldError] = []
+    parse = allowed.get("parse") or []
+    for kind in ("users", "roles"):
+        if kind in parse and allowed.get(kind):
+            errors.append(
+                FieldError(
+                    (*path, "parse"),
+                    "MESSAGE_ALLOWED_MENTIONS_PARSE_EXCLUSIVE",
+                    f"parse:[\"{kind}\"] and {kind}: [ids] are mutually exclusive.",
+                )
+            )
+        errors += _max_items((*path, kind), allowed.get(kind), ALLOWED_MENTIONS_MAX)
+    return errors
+
+
 def check_message(body: Any, path: Path = ()) -> list[FieldError]:
     """Content ≤ 2000, the embed limits and the component limits of a message create/edit body."""
     if not isinstance(body, dict):
         return []
-    errors: list[FieldError] = []
+    errors: list[FieldError] = check_allowed_mentions(body.get("allowed_mentions"), (*path, "allowed_mentions"))
     flags = body.get("flags") or 0
     content = body.get("content")
     errors += _max_length((*path, "content"), content, CONTENT_MAX)

@@ -268,6 +268,11 @@ class Rest:
             detail = "; ".join(str(e) for e in errors)
             raise Refusal(ApiError(400, 50035, "Invalid Form Body", body), "limits", detail)
 
+    def _check_edit(self, message: Message, body: dict[str, Any], path: limits.Path = ()) -> None:
+        """An edit is checked as the message will be: a Components V2 message stays one."""
+        flags = (body.get("flags") or 0) | (message.flags & limits.FLAG_COMPONENTS_V2)
+        self._check(limits.check_message(body | {"flags": flags}, path))
+
     def _channel(self, call: Call) -> Channel:
         channel = self.fake.world.channel(_snowflake(call.match["channel_id"]))
         if channel is None:
@@ -320,11 +325,16 @@ class Rest:
             components=list(body.get("components") or []),
             flags=((body.get("flags") or 0) & flags_allowed) | extra_flags,
             attachments=files,
-            mentions=fake.world.mentioned(content),
+            mentions=fake.world.mentioned(content, body.get("allowed_mentions")),
             reference_id=_snowflake(str(reference["message_id"])) if reference.get("message_id") else None,
         )
         if reference.get("message_id"):
             message.type = 19
+            allowed = body.get("allowed_mentions")
+            replied = fake.world.messages.get(_snowflake(str(reference["message_id"])))
+            pings_author = allowed is None or allowed.get("replied_user", False)
+            if replied is not None and pings_author and replied.author not in message.mentions:
+                message.mentions.append(replied.author)
         if interaction is not None:
             message.webhook_id = fake.application_id
             message.interaction_id = interaction.id
@@ -362,7 +372,8 @@ class Rest:
             changeable = limits.FLAG_SUPPRESS_EMBEDS | limits.FLAG_COMPONENTS_V2
             message.flags = keep | ((body.get("flags") or 0) & changeable)
         message.flags &= ~limits.FLAG_LOADING
-        message.mentions = self.fake.world.mentioned(message.content)
+        if "content" in body or "allowed_mentions" in body:
+            message.mentions = self.fake.world.mentioned(message.content, body.get("allowed_mentions"))
         message.edited_timestamp = time.time()
         message.edits += 1
         if message.visible_to is None:
@@ -573,7 +584,7 @@ class Rest:
         if message.author is not self.fake.bot_user:
             raise refuse(403, 50005, "Cannot edit a message authored by another user", kind="forbidden_edit")
         body = call.body or {}
-        self._check(limits.check_message(body))
+        self._check_edit(message, body)
         self.apply_edit(message, body, call.files)
         return json_response(message.payload())
 
@@ -782,7 +793,7 @@ class Rest:
             message = ix.source
         elif kind == UPDATE_MESSAGE:
             assert ix.source is not None
-            self._check(limits.check_message(data, ("data",)))
+            self._check_edit(ix.source, data, ("data",))
             self.apply_edit(ix.source, data, files)
             message = ix.source
         elif kind == AUTOCOMPLETE_RESULT:
@@ -866,7 +877,7 @@ class Rest:
         ix = self._webhook_interaction(call)
         message = self._webhook_message(ix, call.match["message_id"])
         body = call.body or {}
-        self._check(limits.check_message(body))
+        self._check_edit(message, body)
         self.apply_edit(message, body, call.files)
         return json_response(message.payload())
 

@@ -619,9 +619,16 @@ class World:
         self.users[user.id] = user
         return user
 
-    def mentioned(self, content: str) -> list[User]:
-        """Users mentioned as ``<@id>`` in a message's content, in order, once each."""
-        ids = dict.fromkeys(int(i) for i in MENTION_RE.findall(content))
+    def mentioned(self, content: str, allowed: dict[str, Any] | None = None) -> list[User]:
+        """Users a message pings: ``<@id>`` in its content, in order, once each, filtered by ``allowed_mentions``.
+
+        Without ``allowed_mentions`` every user mention pings; with it, only those its ``parse`` ("users") or
+        ``users`` list allows, as Discord fills a message's ``mentions``.
+        """
+        ids = list(dict.fromkeys(int(i) for i in MENTION_RE.findall(content)))
+        if allowed is not None and "users" not in (allowed.get("parse") or []):
+            permitted = {int(u) for u in allowed.get("users") or []}
+            ids = [i for i in ids if i in permitted]
         return [self.users[i] for i in ids if i in self.users]
 
     def channel(self, channel_id: int) -> Channel | None:
