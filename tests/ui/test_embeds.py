@@ -55,3 +55,18 @@ def test_errors_users_can_fix_get_their_message_and_bugs_get_none() -> None:
     assert "Manage Server" in (_user_message(app_commands.MissingPermissions(["manage_guild"])) or "")
     assert _user_message(RuntimeError("boom")) is None
     assert APOLOGY.startswith("Sorry")
+
+
+def test_every_bundled_question_renders_within_limits() -> None:
+    from pathlib import Path
+
+    from bot.bank.loader import load_banks
+
+    result = load_banks([Path(__file__).resolve().parents[2] / "data" / "banks"])
+    questions = [q for b in result.banks.values() for q in b.questions]
+    assert len(questions) >= 70
+    for q in questions:
+        _within_limits(embeds.question_embed(q, heading=f"Question 1/5 · {q.id}"))
+        _within_limits(embeds.reveal_embed(q, heading="answer", results=[(1, 1.0, "pass", 2.0)], missed=[],
+                                           spoilers=True))
+        _within_limits(embeds.grade_embed(q, grade(q, q.answer), heading="result"))
