@@ -20,7 +20,7 @@ from bot.config import Settings
 from bot.store import Store, open_store
 from bot.tree import VivaTree
 from bot.ui.respond import NO_PINGS
-from bot.ui.views import AnswerButton, LeaderboardPager
+from bot.ui.views import AnswerButton, LeaderboardPager, submit_answer
 
 logger = logging.getLogger(__name__)
 
@@ -94,6 +94,10 @@ class VivaBot(commands.Bot):
             resume = getattr(cog, "resume", None)
             if resume is not None:
                 self.spawn(resume(), name=f"resume-{cog.qualified_name}")
+
+    async def on_interaction(self, interaction: discord.Interaction) -> None:
+        """Answer modals are handled here, so a submission still lands after a restart."""
+        await submit_answer(interaction)
 
     def spawn(self, coro: Coroutine[Any, Any, Any], *, name: str) -> asyncio.Task[Any]:
         """Run a background task that is logged if it fails and cancelled on close."""

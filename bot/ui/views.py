@@ -30,27 +30,55 @@ def answer_view(post_id: int, *, label: str = "Answer") -> discord.ui.View:
     return view
 
 
-class AnswerModal(discord.ui.Modal):
-    """The private answer box: one long text input, saved and graded on submit."""
+MODAL_ID = re.compile(r"viva:modal:(?P<post>\d+):(?P<user>\d+)")
 
-    def __init__(self, post_id: int, prompt: str) -> None:
-        super().__init__(title="Your answer", timeout=3600, custom_id=f"viva:modal:{post_id}")
-        self.post_id = post_id
+
+class AnswerModal(discord.ui.Modal):
+    """The private answer box: one long text input.
+
+    Its custom id is unique per post and member (discord.py keys open modals by custom id alone). Submissions are
+    handled by ``submit_answer`` from the bot's ``on_interaction``, not by this object, so an answer typed while
+    the bot restarted is still saved.
+    """
+
+    def __init__(self, post_id: int, user_id: int, prompt: str) -> None:
+        super().__init__(title="Your answer", timeout=3600, custom_id=f"viva:modal:{post_id}:{user_id}")
         self.response: discord.ui.TextInput[AnswerModal] = discord.ui.TextInput(
             label="Your answer", custom_id="response", style=discord.TextStyle.paragraph, min_length=1,
             max_length=4000, placeholder=clip(prompt, 100), required=True)
         self.add_item(self.response)
 
     async def on_submit(self, interaction: discord.Interaction) -> None:
-        """Commit the answer, then confirm privately."""
-        bot: VivaBot = interaction.client  # type: ignore[assignment]
-        await interaction.response.defer(ephemeral=True, thinking=True)
-        await bot.desk.submit(self.post_id, interaction.user.id, self.response.value)
-        await interaction.followup.send(RECEIPT, ephemeral=True, allowed_mentions=NO_PINGS)
+        """Nothing here: ``submit_answer`` handles every answer modal."""
 
-    async def on_error(self, interaction: discord.Interaction, error: Exception) -> None:  # type: ignore[override]
-        """Same error handling as commands."""
+
+def _input_value(components: Any, custom_id: str) -> str | None:
+    """The value of the text input ``custom_id`` in submitted modal data (action rows or labels)."""
+    for component in components or []:
+        if component.get("custom_id") == custom_id and "value" in component:
+            return str(component["value"])
+        nested = component.get("components") or ([component["component"]] if "component" in component else [])
+        found = _input_value(nested, custom_id)
+        if found is not None:
+            return found
+    return None
+
+
+async def submit_answer(interaction: discord.Interaction) -> bool:
+    """Handle an answer modal submission: commit the answer, then confirm privately. False if not ours."""
+    data: dict[str, Any] = interaction.data or {}  # type: ignore[assignment]
+    match = MODAL_ID.fullmatch(str(data.get("custom_id", "")))
+    if interaction.type is not discord.InteractionType.modal_submit or match is None:
+        return False
+    bot: VivaBot = interaction.client  # type: ignore[assignment]
+    text = _input_value(data.get("components"), "response") or ""
+    try:
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        await bot.desk.submit(int(match["post"]), interaction.user.id, text)
+        await interaction.followup.send(RECEIPT, ephemeral=True, allowed_mentions=NO_PINGS)
+    except Exception as error:
         await report_error(interaction, error)
+    return True
 
 
 class AnswerButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=r"viva:answer:(?P<post>\d+)"):
@@ -72,7 +100,7 @@ class AnswerButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=r"vi
         bot: VivaBot = interaction.client  # type: ignore[assignment]
         try:
             _, question = await bot.desk.open_question(self.post_id, interaction.user.id)
-            await interaction.response.send_modal(AnswerModal(self.post_id, question.prompt))
+            await interaction.response.send_modal(AnswerModal(self.post_id, interaction.user.id, question.prompt))
         except Exception as error:  # dynamic items only log errors; the member must hear why
             await report_error(interaction, error)
 

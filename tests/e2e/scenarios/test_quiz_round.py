@@ -113,3 +113,32 @@ async def test_a_round_interrupted_by_a_restart_is_closed_with_a_reveal(viva: Vi
         assert await bot.store.active_session_in_channel(channel.id, "quiz") is None
         again = await discord.slash(alice, "quiz start", bank="trivia", count=1)  # the channel is free again
         assert not again.ephemeral
+
+
+async def test_open_modals_of_two_members_and_a_restart_lose_no_answer(viva: Viva, discord: Discord,
+                                                                      channel: Channel, alice: Member,
+                                                                      bob: Member, admin: Member) -> None:
+    async with viva.running() as bot:
+        await discord.slash(alice, "quiz start", bank="trivia", count=1, seconds=600)
+        q1 = await discord.next_message(channel)
+        assert (await discord.click(alice, q1, "Answer")).modal is not None
+        assert (await discord.click(bob, q1, "Answer")).modal is not None
+        bob_receipt = await (await discord.submit_modal(bob, response="bob says 5000")).wait_followup()
+        alice_receipt = await (await discord.submit_modal(alice, response="alice says 127.0.0.1")).wait_followup()
+        assert "Answer saved" in bob_receipt.content and "Answer saved" in alice_receipt.content
+        answers = {a.user_id: a.response for a in await bot.store.answers_for_post(1)}
+        assert answers == {bob.id: "bob says 5000", alice.id: "alice says 127.0.0.1"}
+
+        set_ = await discord.slash(admin, "daily set", options={"channel": channel}, time="23:00",
+                                   timezone="UTC", bank="trivia")
+        assert set_.ephemeral
+        await (await discord.slash(admin, "daily now")).wait_followup()
+        daily = next(m for m in reversed(discord.messages_in(channel)) if m.embeds and
+                     m.embeds[0]["title"].startswith("📅 Question of the day"))
+        assert (await discord.click(alice, daily, "Answer")).modal is not None
+    # alice still has the daily question's answer box open while the bot restarts: her answer must land.
+    async with viva.running() as bot:
+        r = await discord.submit_modal(alice, response=good_answer(prompt_of(daily)))
+        assert "Answer saved" in (await r.wait_followup()).content
+        (post,) = await bot.store.open_posts("daily")
+        assert [a.user_id for a in await bot.store.answers_for_post(post.id)] == [alice.id]
