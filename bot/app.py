@@ -17,7 +17,7 @@ from bot.bank.catalog import Catalog
 from bot.bank.loader import load_banks
 from bot.clock import Clock, SystemClock
 from bot.config import Settings
-from bot.store import Store, open_store
+from bot.store import Store, StoreError, open_store
 from bot.tree import VivaTree
 from bot.ui.respond import NO_PINGS
 from bot.ui.views import AnswerButton, LeaderboardPager, submit_answer
@@ -42,6 +42,10 @@ class VivaBot(commands.Bot):
 
     store: Store
     desk: AnswerDesk
+
+    # Viva never joins voice: skip discord.py's start-up warnings about voice libraries.
+    discord.VoiceClient.warn_nacl = False
+    discord.VoiceClient.warn_dave = False
 
     def __init__(self, settings: Settings, *, clock: Clock | None = None,
                  connector: aiohttp.BaseConnector | None = None, rng: random.Random | None = None,
@@ -135,4 +139,10 @@ def run_bot(settings: Settings) -> int:
         logger.error("Enable the Message Content intent: Developer Portal → your app → Bot → Privileged Gateway "
                      "Intents → Message Content Intent.")
         return 2
+    except StoreError as exc:
+        logger.error("cannot open the database %s: %s", settings.db_path, exc)
+        return 2
+    except (aiohttp.ClientError, OSError) as exc:
+        logger.error("cannot reach Discord: %s", exc)
+        return 1
     return 0
