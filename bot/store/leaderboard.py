@@ -87,25 +87,22 @@ def period_bounds(period: str, now: datetime, tz: str) -> tuple[int, int]:
 
 # --- SQL: one fixed statement per filter: "" none, "b" bank, "t" topic, "bt" bank and topic, and "A" for all
 # time without a filter, which reads the member index: its rows come grouped by member, so no GROUP BY sort.
-# Written out in full (no string building) so that each can be read and EXPLAINed as it runs.
+# Each statement is assembled once, at import, from the constant fragments below (no user value ever enters the
+# text: bank, topic, guild and period bounds are bound parameters), so each can be read and EXPLAINed as it runs.
 # The rank's window is found with uncorrelated scalar subqueries (evaluated once): a join of `ranked` with
 # itself would compare every pair of members.
 # INDEXED BY pins the intended covering index: without ANALYZE statistics the planner prefers an index that
 # avoids the GROUP BY sort but scans every answer of the guild instead of the period's range.
-_BOARD_ALLTIME = """
-SELECT user_id, sum(points) AS pts, count(*) AS n, sum(passed) AS ok FROM answers INDEXED BY ix_answers_member
-WHERE guild_id = :guild AND answered_at >= :start AND answered_at <= :end
-GROUP BY user_id ORDER BY pts DESC, n DESC, user_id LIMIT :limit OFFSET :offset
-"""
-_SIZE_ALLTIME = """
-SELECT count(DISTINCT user_id) FROM answers INDEXED BY ix_answers_member
-WHERE guild_id = :guild AND answered_at >= :start AND answered_at <= :end
-"""
-_RANK_ALLTIME = """
-WITH totals AS (
-    SELECT user_id, sum(points) AS pts, count(*) AS n, sum(passed) AS ok FROM answers INDEXED BY ix_answers_member
-    WHERE guild_id = :guild AND answered_at >= :start AND answered_at <= :end
-    GROUP BY user_id
+_FILTERS: dict[str, tuple[str, str]] = {  # key → (covering index, extra condition)
+    "A": ("ix_answers_member", ""),
+    "": ("ix_answers_board", ""),
+    "b": ("ix_answers_board_bank", " AND bank = :bank"),
+    "t": ("ix_answers_board_topic", " AND topic = :topic"),
+    "bt": ("ix_answers_board_topic", " AND topic = :topic AND bank = :bank"),
+}
+_RANGE = "WHERE guild_id = :guild AND answered_at >= :start AND answered_at <= :end"
+_TOTALS = "SELECT user_id, sum(points) AS pts, count(*) AS n, sum(passed) AS ok FROM answers INDEXED BY "
+_RANKED = """
 ), ranked AS (
     SELECT user_id, pts, n, ok, row_number() OVER (ORDER BY pts DESC, n DESC, user_id) AS rk,
            count(*) OVER () AS total
@@ -116,105 +113,17 @@ WHERE rk BETWEEN (SELECT rk FROM ranked WHERE user_id = :user) - :nb
              AND (SELECT rk FROM ranked WHERE user_id = :user) + :nb
 ORDER BY rk
 """
-_BOARD_ALL = """
-SELECT user_id, sum(points) AS pts, count(*) AS n, sum(passed) AS ok FROM answers INDEXED BY ix_answers_board
-WHERE guild_id = :guild AND answered_at >= :start AND answered_at <= :end
-GROUP BY user_id ORDER BY pts DESC, n DESC, user_id LIMIT :limit OFFSET :offset
-"""
-_SIZE_ALL = """
-SELECT count(DISTINCT user_id) FROM answers INDEXED BY ix_answers_board
-WHERE guild_id = :guild AND answered_at >= :start AND answered_at <= :end
-"""
-_RANK_ALL = """
-WITH totals AS (
-    SELECT user_id, sum(points) AS pts, count(*) AS n, sum(passed) AS ok FROM answers INDEXED BY ix_answers_board
-    WHERE guild_id = :guild AND answered_at >= :start AND answered_at <= :end
-    GROUP BY user_id
-), ranked AS (
-    SELECT user_id, pts, n, ok, row_number() OVER (ORDER BY pts DESC, n DESC, user_id) AS rk,
-           count(*) OVER () AS total
-    FROM totals
-)
-SELECT user_id, pts, n, ok, rk, total FROM ranked
-WHERE rk BETWEEN (SELECT rk FROM ranked WHERE user_id = :user) - :nb
-             AND (SELECT rk FROM ranked WHERE user_id = :user) + :nb
-ORDER BY rk
-"""
-_BOARD_BANK = """
-SELECT user_id, sum(points) AS pts, count(*) AS n, sum(passed) AS ok FROM answers INDEXED BY ix_answers_board_bank
-WHERE guild_id = :guild AND bank = :bank AND answered_at >= :start AND answered_at <= :end
-GROUP BY user_id ORDER BY pts DESC, n DESC, user_id LIMIT :limit OFFSET :offset
-"""
-_SIZE_BANK = """
-SELECT count(DISTINCT user_id) FROM answers INDEXED BY ix_answers_board_bank
-WHERE guild_id = :guild AND bank = :bank AND answered_at >= :start AND answered_at <= :end
-"""
-_RANK_BANK = """
-WITH totals AS (
-    SELECT user_id, sum(points) AS pts, count(*) AS n, sum(passed) AS ok FROM answers INDEXED BY ix_answers_board_bank
-    WHERE guild_id = :guild AND bank = :bank AND answered_at >= :start AND answered_at <= :end
-    GROUP BY user_id
-), ranked AS (
-    SELECT user_id, pts, n, ok, row_number() OVER (ORDER BY pts DESC, n DESC, user_id) AS rk,
-           count(*) OVER () AS total
-    FROM totals
-)
-SELECT user_id, pts, n, ok, rk, total FROM ranked
-WHERE rk BETWEEN (SELECT rk FROM ranked WHERE user_id = :user) - :nb
-             AND (SELECT rk FROM ranked WHERE user_id = :user) + :nb
-ORDER BY rk
-"""
-_BOARD_TOPIC = """
-SELECT user_id, sum(points) AS pts, count(*) AS n, sum(passed) AS ok FROM answers INDEXED BY ix_answers_board_topic
-WHERE guild_id = :guild AND topic = :topic AND answered_at >= :start AND answered_at <= :end
-GROUP BY user_id ORDER BY pts DESC, n DESC, user_id LIMIT :limit OFFSET :offset
-"""
-_SIZE_TOPIC = """
-SELECT count(DISTINCT user_id) FROM answers INDEXED BY ix_answers_board_topic
-WHERE guild_id = :guild AND topic = :topic AND answered_at >= :start AND answered_at <= :end
-"""
-_RANK_TOPIC = """
-WITH totals AS (
-    SELECT user_id, sum(points) AS pts, count(*) AS n, sum(passed) AS ok FROM answers INDEXED BY ix_answers_board_topic
-    WHERE guild_id = :guild AND topic = :topic AND answered_at >= :start AND answered_at <= :end
-    GROUP BY user_id
-), ranked AS (
-    SELECT user_id, pts, n, ok, row_number() OVER (ORDER BY pts DESC, n DESC, user_id) AS rk,
-           count(*) OVER () AS total
-    FROM totals
-)
-SELECT user_id, pts, n, ok, rk, total FROM ranked
-WHERE rk BETWEEN (SELECT rk FROM ranked WHERE user_id = :user) - :nb
-             AND (SELECT rk FROM ranked WHERE user_id = :user) + :nb
-ORDER BY rk
-"""
-_BOARD_BANK_TOPIC = """
-SELECT user_id, sum(points) AS pts, count(*) AS n, sum(passed) AS ok FROM answers INDEXED BY ix_answers_board_topic
-WHERE guild_id = :guild AND topic = :topic AND answered_at >= :start AND answered_at <= :end AND bank = :bank
-GROUP BY user_id ORDER BY pts DESC, n DESC, user_id LIMIT :limit OFFSET :offset
-"""
-_SIZE_BANK_TOPIC = """
-SELECT count(DISTINCT user_id) FROM answers INDEXED BY ix_answers_board_topic
-WHERE guild_id = :guild AND topic = :topic AND answered_at >= :start AND answered_at <= :end AND bank = :bank
-"""
-_RANK_BANK_TOPIC = """
-WITH totals AS (
-    SELECT user_id, sum(points) AS pts, count(*) AS n, sum(passed) AS ok FROM answers INDEXED BY ix_answers_board_topic
-    WHERE guild_id = :guild AND topic = :topic AND answered_at >= :start AND answered_at <= :end AND bank = :bank
-    GROUP BY user_id
-), ranked AS (
-    SELECT user_id, pts, n, ok, row_number() OVER (ORDER BY pts DESC, n DESC, user_id) AS rk,
-           count(*) OVER () AS total
-    FROM totals
-)
-SELECT user_id, pts, n, ok, rk, total FROM ranked
-WHERE rk BETWEEN (SELECT rk FROM ranked WHERE user_id = :user) - :nb
-             AND (SELECT rk FROM ranked WHERE user_id = :user) + :nb
-ORDER BY rk
-"""
-BOARD_SQL = {"A": _BOARD_ALLTIME, "": _BOARD_ALL, "b": _BOARD_BANK, "t": _BOARD_TOPIC, "bt": _BOARD_BANK_TOPIC}
-SIZE_SQL = {"A": _SIZE_ALLTIME, "": _SIZE_ALL, "b": _SIZE_BANK, "t": _SIZE_TOPIC, "bt": _SIZE_BANK_TOPIC}
-RANK_SQL = {"A": _RANK_ALLTIME, "": _RANK_ALL, "b": _RANK_BANK, "t": _RANK_TOPIC, "bt": _RANK_BANK_TOPIC}
+
+
+def _totals(key: str) -> str:
+    index, extra = _FILTERS[key]
+    return f"{_TOTALS}{index}\n{_RANGE}{extra}\nGROUP BY user_id"
+
+
+BOARD_SQL = {k: _totals(k) + " ORDER BY pts DESC, n DESC, user_id LIMIT :limit OFFSET :offset" for k in _FILTERS}
+SIZE_SQL = {k: f"SELECT count(DISTINCT user_id) FROM answers INDEXED BY {i}\n{_RANGE}{x}"  # noqa: S608
+            for k, (i, x) in _FILTERS.items()}
+RANK_SQL = {k: f"WITH totals AS (\n{_totals(k)}{_RANKED}" for k in _FILTERS}
 _MEMBER_TOTALS = """
 SELECT count(*) AS n, coalesce(sum(passed), 0) AS ok, coalesce(sum(points), 0) AS pts
 FROM answers INDEXED BY ix_answers_member WHERE guild_id = ? AND user_id = ? AND answered_at <= ?
