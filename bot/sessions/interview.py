@@ -2,18 +2,19 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from bot.bank.models import Question
 from bot.grading import Grade, grade
+from bot.sessions.state import QuestionCursor
 
 MAX_COUNT, DEFAULT_COUNT = 10, 5
 Phase = Literal["answer", "followup"]
 
 
 @dataclass
-class InterviewState:
+class InterviewState(QuestionCursor):
     """An interview's progress, stored as JSON in the session row so it resumes after a restart."""
 
     bank: str
@@ -24,25 +25,6 @@ class InterviewState:
     post_id: int | None = None
     first_response: str | None = None
     results: list[dict[str, Any]] = field(default_factory=list)
-
-    def to_dict(self) -> dict[str, Any]:
-        """JSON-ready form."""
-        return asdict(self)
-
-    @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> InterviewState:
-        """Rebuild from the JSON form."""
-        return cls(**{k: data[k] for k in cls.__dataclass_fields__ if k in data})
-
-    @property
-    def current_id(self) -> str | None:
-        """The id of the question being asked, or None when the interview is over."""
-        return self.question_ids[self.index] if self.index < len(self.question_ids) else None
-
-    @property
-    def finished(self) -> bool:
-        """True once every question is answered."""
-        return self.index >= len(self.question_ids)
 
 
 @dataclass(frozen=True, slots=True)

@@ -4,15 +4,16 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable, Sequence
-from dataclasses import asdict, dataclass, field
-from typing import Any
+from dataclasses import dataclass, field
+
+from bot.sessions.state import QuestionCursor
 
 MIN_SECONDS, MAX_SECONDS, DEFAULT_SECONDS = 15, 600, 60
 MAX_COUNT, DEFAULT_COUNT = 20, 5
 
 
 @dataclass
-class QuizState:
+class QuizState(QuestionCursor):
     """A round's progress, stored as JSON in the session row."""
 
     bank: str
@@ -22,25 +23,6 @@ class QuizState:
     index: int = 0
     post_ids: list[int] = field(default_factory=list)
     participants: list[int] = field(default_factory=list)
-
-    def to_dict(self) -> dict[str, Any]:
-        """JSON-ready form."""
-        return asdict(self)
-
-    @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> QuizState:
-        """Rebuild from the JSON form."""
-        return cls(**{k: data[k] for k in cls.__dataclass_fields__ if k in data})
-
-    @property
-    def current_id(self) -> str | None:
-        """The id of the question being asked, or None when the round is over."""
-        return self.question_ids[self.index] if self.index < len(self.question_ids) else None
-
-    @property
-    def finished(self) -> bool:
-        """True once every question has been asked and revealed."""
-        return self.index >= len(self.question_ids)
 
     def join(self, user_id: int) -> None:
         """Note a member who answered, so later questions can close as soon as all of them answered."""
