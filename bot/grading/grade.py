@@ -31,7 +31,15 @@ from typing import Literal
 
 from bot.bank.models import KeyPoint, Question
 from bot.grading.derive import derive_key_points
-from bot.grading.keypoints import Matcher, answer_points_bound, build_matcher, cover, cover_answer_points
+from bot.grading.keypoints import (
+    Coverage,
+    Matcher,
+    answer_point_bounds,
+    answer_point_share,
+    build_matcher,
+    cover,
+    matched_words,
+)
 from bot.grading.normalize import tokenize
 from bot.grading.short import ShortAnswer, match_short, prepare_short
 
@@ -134,13 +142,35 @@ def _zero(prepared: _Prepared, pass_score: float) -> Grade:
     return Grade(0.0, _verdict(0.0, pass_score), (), misses)
 
 
+def _answer_route(matcher: Matcher, coverage: Coverage, score: float) -> float:
+    """The score raised to the model-answer route's value when that is higher (clauses matched lazily).
+
+    Each clause's share is bounded from above first; clauses are then matched one by one and the work stops
+    as soon as the route, with the clauses still unmatched at their bounds, can no longer beat ``score``.
+    """
+    bounds = answer_point_bounds(matcher, coverage)
+    weights = [w for w, _ in bounds]
+    credits = [min(1.0, b / POINT_SATURATION) for _, b in bounds]
+    total = sum(weights)
+
+    def route() -> float:
+        return (sum([w * c for w, c in zip(weights, credits, strict=True)]) / total) ** ANSWER_ROUTE_POWER
+
+    if not total or route() <= score:
+        return score
+    for k in range(len(credits)):
+        credits[k] = min(1.0, answer_point_share(matcher, coverage, k) / POINT_SATURATION)
+        if route() <= score:
+            return score
+    return route()
+
+
 def grade(question: Question, response: str) -> Grade:
     """Grade a free-text response to a question (pure and deterministic)."""
     prepared = _prepare(question)
     pass_score = question.pass_score
     tokens = tokenize(response[:MAX_RESPONSE_CHARS])
-    content = {t.key for t in tokens if not t.stop}
-    if not content:
+    if all(t.stop for t in tokens):
         return _zero(prepared, pass_score)
     if prepared.short:
         found = match_short(prepared.short, tokens)
@@ -148,7 +178,10 @@ def grade(question: Question, response: str) -> Grade:
             answer, matched = found
             return Grade(1.0, "pass", (Hit(answer, matched, 1.0),), ())
     matcher = prepared.matcher
-    if matcher is None or content <= matcher.non_answer:
+    if matcher is None:
+        return _zero(prepared, pass_score)
+    non_answer = matcher.non_answer
+    if all(t.stop or t.key in non_answer for t in tokens):
         return _zero(prepared, pass_score)
     coverage = cover(matcher, tokens)
     if coverage.empty:
@@ -161,19 +194,13 @@ def grade(question: Question, response: str) -> Grade:
         total += pm.weight
         weighted += pm.weight * credit
         if credit >= HIT_CREDIT:
-            hits.append(Hit(pm.text, pm.matched, round(credit, 4)))
+            hits.append(Hit(pm.text, matched_words(coverage, pm), round(credit, 4)))
         else:
             misses.append(pm.text)
     covered = weighted / total if total else 0.0
     similar = min(1.0, coverage.reference_share / REFERENCE_SATURATION)
     score = max(covered, BLEND * covered + (1.0 - BLEND) * similar) / prepared.saturation
-    if (
-        matcher.answer_points
-        and min(1.0, answer_points_bound(matcher, coverage) / POINT_SATURATION) ** (ANSWER_ROUTE_POWER) > score
-    ):
-        shares = cover_answer_points(matcher, coverage)
-        answer_total = sum(w for w, _ in shares)
-        answer_covered = sum(w * min(1.0, sh / POINT_SATURATION) for w, sh in shares)
-        score = max(score, (answer_covered / answer_total) ** ANSWER_ROUTE_POWER)
+    if matcher.answer_points:
+        score = _answer_route(matcher, coverage, score)
     score = round(min(1.0, max(0.0, score)), 4)
     return Grade(score, _verdict(score, pass_score), tuple(hits), tuple(misses))

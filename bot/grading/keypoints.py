@@ -11,7 +11,8 @@ positions either side), so words scattered over a long answer do not add up to a
 from __future__ import annotations
 
 from dataclasses import dataclass
-from itertools import pairwise
+from itertools import pairwise, repeat
+from operator import itemgetter, mul
 
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
@@ -24,10 +25,11 @@ __all__ = [
     "Coverage",
     "Matcher",
     "PointMatch",
-    "answer_points_bound",
+    "answer_point_bounds",
+    "answer_point_share",
     "build_matcher",
     "cover",
-    "cover_answer_points",
+    "matched_words",
 ]
 
 NEGATION_MISSING = 0.6  # share kept when a point's "not" is absent from the matching window
@@ -58,6 +60,9 @@ class Phrasing:
     pairs: tuple[tuple[str, tuple[int, ...]], ...]
     width: int
     negated: int | None
+    sources: tuple[tuple[str, int, float], ...]  # (table key, key index, weight): the keys, then the pairs
+    pair_sources: tuple[tuple[str, int, float], ...]  # the pairs' part of ``sources``
+    key_sources: tuple[tuple[str, int, float], ...]  # the keys' part of ``sources``
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,10 +83,11 @@ class Matcher:
     answer_points: tuple[Point, ...]
     reference: tuple[tuple[str, float], ...]
     reference_total: float
-    exact_keys: tuple[str, ...]
-    fallback_keys: tuple[str, ...]
+    exact_set: frozenset[str]
+    fallback_set: frozenset[str]
     fuzzy_keys: tuple[tuple[str, float], ...]
-    pair_keys: tuple[str, ...]
+    pair_set: frozenset[str]
+    all_pair_keys: frozenset[str]  # every phrasing's pair keys, vocabulary or not
     vocabulary: frozenset[str]
     compound_heads: frozenset[str]
     non_answer: frozenset[str]
@@ -89,15 +95,16 @@ class Matcher:
 
 @dataclass(frozen=True, slots=True)
 class PointMatch:
-    """How well one key point is covered: raw share of its keys found (0..1) and the matched words."""
+    """How well one key point is covered: raw share of its keys found (0..1) and the matched positions."""
 
     text: str
     weight: float
     share: float
-    matched: str
+    positions: list[int]
 
 
 Table = dict[str, list[tuple[int, float]]]
+_SURFACE = itemgetter(0)  # Token.surface
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,6 +116,8 @@ class Coverage:
     empty: bool
     table: Table
     best_sim: dict[str, float]
+    tokens: list[Token]
+    token_of: list[int]
 
 
 def _prompt_keys(prompt: str) -> frozenset[str]:
@@ -146,7 +155,19 @@ def _phrasing(text: str, prompt_keys: frozenset[str]) -> Phrasing | None:
         if covered and not (a.stop and b.stop):
             pairs.append((join_key(a.base, b.base), covered))
     negated = keys.index("not") if "not" in keys else None
-    return Phrasing(keys, weights, sum(weights), tuple(pairs), len(keys) + 2 * SLACK, negated)
+    pair_sources = tuple((k, i, weights[i]) for k, covered in pairs for i in covered)
+    key_sources = tuple((k, i, weights[i]) for i, k in enumerate(keys))
+    return Phrasing(
+        keys,
+        weights,
+        sum(weights),
+        tuple(pairs),
+        len(keys) + 2 * SLACK,
+        negated,
+        key_sources + pair_sources,
+        pair_sources,
+        key_sources,
+    )
 
 
 def _points(key_points: tuple[KeyPoint, ...], prompt_keys: frozenset[str]) -> tuple[Point, ...]:
@@ -192,73 +213,64 @@ def build_matcher(
         answer_points=extra,
         reference=tuple(ref_weights.items()),
         reference_total=sum(ref_weights.values()),
-        exact_keys=tuple(exact),
-        fallback_keys=tuple(fallback),
+        exact_set=frozenset(exact),
+        fallback_set=frozenset(fallback),
         fuzzy_keys=tuple(fuzzy),
-        pair_keys=tuple(sorted(pair_keys - vocab)),
+        pair_set=frozenset(pair_keys - vocab),
+        all_pair_keys=frozenset(pair_keys),
         vocabulary=frozenset(vocab),
         compound_heads=frozenset(k[:i] for k in vocab | prompt_keys for i in range(1, len(k))),
         non_answer=_ALWAYS_KEYS | (_UNLESS_USED_KEYS - vocab),
     )
 
 
-def _index(matcher: Matcher, tokens: list[Token]) -> tuple[Table, list[int], bool]:
+def _index(matcher: Matcher, tokens: list[Token]) -> tuple[Table, dict[str, float], list[int]]:
     """Match every vocabulary key against the response once: key → [(position, similarity)].
 
-    Also returns, per content position, the index of its token (for feedback), and whether the response
-    has no content of its own (only stopwords and the question's words).
+    Also returns each matched key's best similarity and, per content position, the index of its token
+    (for feedback); no content positions means the response has nothing but stopwords and the question's
+    words.
     """
-    prompt_keys = matcher.prompt_keys
-    n = len(tokens)
-    demoted = [t.stop or t.key in prompt_keys for t in tokens]
-    compounds: dict[int, str] = {}
-    heads, vocabulary = matcher.compound_heads, matcher.vocabulary
-    for j in range(n - 1):
-        a = tokens[j]
-        if a.base not in heads:
-            continue
-        b = tokens[j + 1]
-        if a.stop and b.stop:
-            continue
-        joined = join_key(a.base, b.base)
-        if joined in prompt_keys:
-            demoted[j] = demoted[j + 1] = True
-        elif joined in vocabulary:
-            compounds[j] = joined
-    need_other = bool(matcher.fallback_keys)
-    other_pos: dict[str, list[int]] = {}
+    prompt_keys, heads, vocabulary = matcher.prompt_keys, matcher.compound_heads, matcher.vocabulary
+    fallback = matcher.fallback_set
+    last = len(tokens) - 1
     choice_pos: dict[str, list[int]] = {}
     token_of: list[int] = []
-    compound_pos: list[tuple[str, int]] = []
+    compounds: list[tuple[str, int]] = []
+    others: list[tuple[str, int]] = []
     pos = 0
-    for j, t in enumerate(tokens):
-        if compounds and j in compounds:
-            compound_pos.append((compounds[j], pos))
-        if demoted[j]:
-            if need_other:
-                found = other_pos.get(t.key)
-                if found is None:
-                    other_pos[t.key] = [pos]
-                else:
-                    found.append(pos)
+    demote_next = False
+    get_pos, add_token = choice_pos.get, token_of.append
+    for j, (_, base, key, stop) in enumerate(tokens):
+        demoted = demote_next or stop or key in prompt_keys
+        demote_next = False
+        if base in heads and j < last:
+            _, next_base, _, next_stop = tokens[j + 1]
+            if not (stop and next_stop):
+                joined = join_key(base, next_base)
+                if joined in prompt_keys:  # two words the prompt writes as one
+                    demoted = demote_next = True
+                elif joined in vocabulary:
+                    compounds.append((joined, pos))
+        if demoted:
+            if key in fallback:
+                others.append((key, pos))
             continue
-        found = choice_pos.get(t.key)
+        found = get_pos(key)
         if found is None:
-            choice_pos[t.key] = [pos]
+            choice_pos[key] = [pos]
         else:
             found.append(pos)
-        token_of.append(j)
+        add_token(j)
         pos += 1
     table: Table = {}
-    for key in matcher.exact_keys:
-        found = choice_pos.get(key)
-        if found:
-            table[key] = [(p, 1.0) for p in found]
-    if need_other:
-        for key in matcher.fallback_keys:
-            found = other_pos.get(key)
-            if found:
-                table[key] = [(p, 1.0) for p in found]
+    best_sim: dict[str, float] = {}
+    for key in matcher.exact_set & choice_pos.keys():
+        table[key] = [(p, 1.0) for p in choice_pos[key]]
+        best_sim[key] = 1.0
+    for key, p in others:
+        table.setdefault(key, []).append((p, 1.0))
+        best_sim[key] = 1.0
     if choice_pos:
         choices = list(choice_pos)
         extract = process.extract
@@ -270,134 +282,136 @@ def _index(matcher: Matcher, tokens: list[Token]) -> tuple[Table, list[int], boo
                     table[key] = [(p, score) for p in choice_pos[choice]]
                 else:
                     table[key] = [(p, score) for choice, score, _ in hits for p in choice_pos[choice]]
-    for key in matcher.pair_keys:
-        found = choice_pos.get(key)
-        if found:
-            table[key] = [(p, 1.0) for p in found]
-    for joined, p in compound_pos:
+                best_sim[key] = hits[0][1]
+    for key in matcher.pair_set & choice_pos.keys():
+        table[key] = [(p, 1.0) for p in choice_pos[key]]
+        best_sim[key] = 1.0
+    for joined, p in compounds:
         table.setdefault(joined, []).append((p, 1.0))
-    return table, token_of, pos == 0
+        best_sim[joined] = 1.0
+    return table, best_sim, token_of
 
 
-def _best_window(ph: Phrasing, table: Table, floor: float = 0.0) -> tuple[float, dict[int, tuple[float, int]]]:
-    """Best weighted share of the phrasing's keys inside one window, and per key index its (credit, position).
+def _best_window(ph: Phrasing, table: Table, floor: float = 0.0, pairs: bool = True) -> tuple[float, list[int]]:
+    """Best weighted share of the phrasing's keys inside one window, and the matched positions.
 
-    Returns (0, {}) early when even the best case cannot beat ``floor``.
+    Windows start at each matched position and span ``ph.width`` positions; a window holding no event
+    beyond the previous window's is a subset of it and is skipped. Returns (0, []) when nothing is found
+    or the best case cannot beat ``floor``. ``pairs=False`` says no pair key is in the table.
     """
-    events: list[tuple[int, int, float]] = []
-    weights = ph.weights
-    for i, key in enumerate(ph.keys):
-        found = table.get(key)
-        if found:
-            w = weights[i]
-            events.extend([(p, i, w * s) for p, s in found])
-    for key, covered in ph.pairs:
-        found = table.get(key)
-        if found:
-            for i in covered:
-                w = weights[i]
-                events.extend([(p, i, w * s) for p, s in found])
+    sources = ph.sources if pairs else ph.key_sources
+    events = [(p, i, w * s) for key, i, w in sources if key in table for p, s in table[key]]
     if not events:
-        return 0.0, {}
+        return 0.0, []
+    size = len(ph.keys)
+    top = [0.0] * size
+    for _, i, v in events:
+        if v > top[i]:
+            top[i] = v
     total = ph.total
-    if floor > 0.0:
-        top: dict[int, float] = {}
-        for _, i, v in events:
-            if v > top.get(i, 0.0):
-                top[i] = v
-        if sum(top.values()) / total <= floor:
-            return 0.0, {}  # cannot beat what another phrasing already has
-    if len(events) == 1:
-        p, i, v = events[0]
-        best, best_at = v, {i: (v, p)}
+    bound = sum(top)
+    if bound / total <= floor:
+        return 0.0, []  # cannot beat what another phrasing already has
+    count = len(events)
+    if count == 1:
+        best, best_v, best_p = bound, top, [events[0][0]]
     else:
         events.sort()
         width = ph.width
-        if events[-1][0] - events[0][0] < width:
-            starts: range | list[int] = range(1)  # everything fits in one window
-        else:
-            starts = [a for a in range(len(events)) if a == 0 or events[a][0] != events[a - 1][0]]
-        best, best_at = 0.0, {}
-        count = len(events)
-        for a in starts:
-            end = events[a][0] + width
-            got: dict[int, tuple[float, int]] = {}
-            b = a
-            while b < count:
-                p, i, v = events[b]
-                if p >= end:
-                    break
-                prev = got.get(i)
-                if prev is None or v > prev[0]:
-                    got[i] = (v, p)
-                b += 1
-            value = sum([v for v, _ in got.values()])
-            if value > best:
-                best, best_at = value, got
-                if value >= total - 1e-9:
-                    break
-            if b == count:
-                break  # later windows only hold a subset of this one's events
+        best, best_v, at = 0.0, top, []
+        a = b = 0
+        while True:
+            start = events[a][0]
+            end = start + width
+            stop = b
+            while stop < count and events[stop][0] < end:
+                stop += 1
+            if stop > b:  # otherwise this window is a subset of the previous one
+                got = [0.0] * size
+                where = [-1] * size
+                for p, i, v in events[a:stop]:
+                    if v > got[i]:
+                        got[i] = v
+                        where[i] = p
+                value = sum(got)
+                if value > best:
+                    best, best_v, at = value, got, where
+                    if value >= bound:
+                        break  # every key at its best: no window can do better
+                if stop == count:
+                    break  # later windows only hold a subset of this one's events
+                b = stop
+            a += 1
+            while events[a][0] == start:
+                a += 1
+        best_p = [p for p in at if p >= 0]
     share = min(1.0, best / total)
-    if ph.negated is not None and ph.negated not in best_at:
+    negated = ph.negated
+    if negated is not None and best_v[negated] == 0.0:
         share *= NEGATION_MISSING  # the point says "not" and the response (there) does not
     if share <= floor:
-        return 0.0, {}
-    return share, best_at
+        return 0.0, []
+    return share, best_p
 
 
-def _words(tokens: list[Token], token_of: list[int], positions: list[int]) -> str:
-    """The response words behind matched positions: the whole span if short, else the matched words."""
-    if not positions:
+def matched_words(coverage: Coverage, point: PointMatch) -> str:
+    """The response words behind a point's matched positions: the whole span if short, else the matched words."""
+    if not point.positions:
         return ""
-    idx = sorted({token_of[p] for p in positions if p < len(token_of)})
+    token_of, tokens = coverage.token_of, coverage.tokens
+    n = len(token_of)
+    idx = sorted({token_of[p] for p in point.positions if p < n})
     if not idx:
         return ""
     lo, hi = idx[0], idx[-1]
     if hi - lo < 12:
-        return " ".join(t.surface for t in tokens[lo : hi + 1])
-    return " … ".join(tokens[i].surface for i in idx)
+        return " ".join(map(_SURFACE, tokens[lo : hi + 1]))
+    return " … ".join([tokens[i].surface for i in idx])
 
 
 def cover(matcher: Matcher, tokens: list[Token]) -> Coverage:
     """Coverage of each key point (best phrasing) and of the reference bag by a tokenised response."""
-    table, token_of, empty = _index(matcher, tokens)
+    table, best_sim, token_of = _index(matcher, tokens)
+    pairs = not matcher.all_pair_keys.isdisjoint(table)
     results: list[PointMatch] = []
     for point in matcher.points:
-        best, best_at = 0.0, {}
+        best, best_at = 0.0, []
         for ph in point.phrasings:
-            share, at = _best_window(ph, table, best)
+            share, at = _best_window(ph, table, best, pairs)
             if share > best:
                 best, best_at = share, at
                 if share >= 1.0:
                     break
-        positions = sorted({p for _, p in best_at.values()})
-        results.append(PointMatch(point.text, point.weight, best, _words(tokens, token_of, positions)))
-    best_sim = {key: max([s for _, s in hits]) for key, hits in table.items()}
-    found = 0.0
-    for key, weight in matcher.reference:
-        found += weight * best_sim.get(key, 0.0)
+        results.append(PointMatch(point.text, point.weight, best, best_at))
+    get = best_sim.get
+    found = sum([weight * get(key, 0.0) for key, weight in matcher.reference])
     share = found / matcher.reference_total if matcher.reference_total else 0.0
-    return Coverage(tuple(results), min(1.0, share), empty, table, best_sim)
+    return Coverage(tuple(results), min(1.0, share), not token_of, table, best_sim, tokens, token_of)
 
 
-def cover_answer_points(matcher: Matcher, coverage: Coverage) -> tuple[tuple[float, float], ...]:
-    """(weight, share) of each model-answer clause (authored-key-point questions only; computed on demand)."""
-    return tuple((point.weight, _best_window(point.phrasings[0], coverage.table)[0]) for point in matcher.answer_points)
+def answer_point_share(matcher: Matcher, coverage: Coverage, k: int) -> float:
+    """Share of the k-th model-answer clause found in one window (authored-key-point questions only)."""
+    table = coverage.table
+    pairs = not matcher.all_pair_keys.isdisjoint(table)
+    return _best_window(matcher.answer_points[k].phrasings[0], table, 0.0, pairs)[0]
 
 
-def answer_points_bound(matcher: Matcher, coverage: Coverage) -> float:
-    """Upper bound of the model-answer clauses' weighted share, from each key's best similarity anywhere."""
+def answer_point_bounds(matcher: Matcher, coverage: Coverage) -> list[tuple[float, float]]:
+    """(weight, upper bound of the share) of each model-answer clause, from each key's best similarity anywhere.
+
+    Never below what ``answer_point_share`` gives, so a route that cannot win on these bounds can be skipped.
+    """
     best_sim = coverage.best_sim
-    found = total = 0.0
+    get = best_sim.get
+    pairs = not matcher.all_pair_keys.isdisjoint(best_sim)
+    bounds: list[tuple[float, float]] = []
     for point in matcher.answer_points:
         ph = point.phrasings[0]
-        credit = [best_sim.get(k, 0.0) for k in ph.keys]
-        for key, covered in ph.pairs:
-            value = best_sim.get(key)
-            if value:
-                for i in covered:
-                    credit[i] = max(credit[i], value)
-        found += sum([w * c for w, c in zip(ph.weights, credit, strict=True)]) / ph.total * point.weight
-        total += point.weight
-    return found / total if total else 0.0
+        top = list(map(mul, ph.weights, map(get, ph.keys, repeat(0.0))))
+        if pairs:
+            for key, i, w in ph.pair_sources:
+                value = get(key)
+                if value and w * value > top[i]:
+                    top[i] = w * value
+        bounds.append((point.weight, min(1.0, sum(top) / ph.total)))
+    return bounds

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from itertools import chain
 from typing import NamedTuple
 
 __all__ = [
@@ -198,7 +199,11 @@ def join_key(left_base: str, right_base: str) -> str:
 
 def prepare_text(text: str) -> str:
     """Unicode NFKC, quotes/dashes folded, negative contractions spelt out, thousands separators removed."""
-    text = unicodedata.normalize("NFKC", text).translate(_CHAR_MAP)
+    if text.isascii():  # NFKC leaves ASCII alone and the only ASCII character mapped is the backtick
+        if "`" in text:
+            text = text.replace("`", " ")
+    else:
+        text = unicodedata.normalize("NFKC", text).translate(_CHAR_MAP)
     if "'" in text:
         text = _NEG_CONTRACTION.sub(
             lambda m: _CONTRACTED.get((m.group(1) or "").lower(), m.group(1) or "") + " not", text
@@ -208,22 +213,28 @@ def prepare_text(text: str) -> str:
     return text
 
 
-_TOKEN_CACHE: dict[str, Token] = {}
+class _ChunkTokens(dict[str, tuple[Token, ...]]):
+    """Memo of the tokens of one whitespace-free chunk of prepared text (tokens never span whitespace)."""
+
+    def __missing__(self, chunk: str) -> tuple[Token, ...]:
+        tokens = tuple(_make_token(s) for s in _TOKEN.findall(chunk))
+        if len(self) < _CACHE_LIMIT:
+            self[chunk] = tokens
+        return tokens
 
 
 def _make_token(surface: str) -> Token:
-    """Build (and memoise) the token of one surface form."""
+    """The token of one surface form."""
     base, key, stop = key_of(surface.casefold())
-    token = Token(surface, base, key, stop)
-    if len(_TOKEN_CACHE) < _CACHE_LIMIT:
-        _TOKEN_CACHE[surface] = token
-    return token
+    return Token(surface, base, key, stop)
+
+
+_CHUNKS = _ChunkTokens()
 
 
 def tokenize(text: str) -> list[Token]:
     """Tokens of a text with their surface form (original casing), key and stopword flag."""
-    cache = _TOKEN_CACHE
-    return [cache.get(s) or _make_token(s) for s in _TOKEN.findall(prepare_text(text))]
+    return list(chain.from_iterable(map(_CHUNKS.__getitem__, prepare_text(text).split())))
 
 
 _VAGUE = frozenset(stem(w) for w in _VAGUE_WORDS.split())
