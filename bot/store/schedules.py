@@ -56,6 +56,12 @@ _MARK_POSTED = """
 UPDATE schedules SET last_posted_on = :day
 WHERE guild_id = :guild_id AND (last_posted_on IS NULL OR last_posted_on < :day)
 """
+# For /daily now: a date only marked as handled (a schedule set after its time) may still get its post; the
+# unique index on posts (guild_id, daily_date) still refuses a second post for the same date.
+_MARK_POSTED_OR_SKIPPED = """
+UPDATE schedules SET last_posted_on = :day
+WHERE guild_id = :guild_id AND (last_posted_on IS NULL OR last_posted_on <= :day)
+"""
 _EXISTS = "SELECT 1 FROM schedules WHERE guild_id = ?"
 
 
@@ -146,16 +152,19 @@ class SchedulesMixin:
         difficulty: str,
         posted_at: datetime,
         closes_at: datetime | None,
+        even_if_skipped: bool = False,
     ) -> Post | None:
         """In one transaction: insert the daily post and set the schedule's `last_posted_on`.
 
-        Returns None, inserting nothing, when that date (or a later one) was already posted.
-        StoreError if the guild has no schedule.
+        Returns None, inserting nothing, when that date (or a later one) was already posted. With
+        ``even_if_skipped`` a date that was only marked as handled (``skip_daily_through``) can still be posted,
+        once. StoreError if the guild has no schedule.
         """
         day = date_text(daily_date)
+        mark = _MARK_POSTED_OR_SKIPPED if even_if_skipped else _MARK_POSTED
         try:
             async with self._db.transaction() as tx:
-                if await tx.execute(_MARK_POSTED, {"day": day, "guild_id": guild_id}) == 0:
+                if await tx.execute(mark, {"day": day, "guild_id": guild_id}) == 0:
                     if await tx.fetchone(_EXISTS, (guild_id,)) is None:
                         raise StoreError(f"guild {guild_id} has no daily schedule")
                     raise _AlreadyPosted

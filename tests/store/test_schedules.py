@@ -157,3 +157,16 @@ async def test_skip_daily_through_only_moves_forward(store: Store) -> None:
     assert not await store.skip_daily_through(77, date(2026, 3, 1))
     assert (await store.get_schedule(77)).last_posted_on == date(2026, 3, 2)
     assert not await store.skip_daily_through(78, date(2026, 3, 2))
+
+
+async def test_a_skipped_date_can_be_posted_once_on_request(store: Store) -> None:
+    await store.set_schedule(guild_id=78, channel_id=1, local_time="09:00", timezone="UTC", bank=None, topic=None)
+    day = date(2026, 3, 2)
+    await store.skip_daily_through(78, day)
+    common = {"guild_id": 78, "channel_id": 1, "daily_date": day, "bank": "b", "question_id": "q", "topic": "t",
+              "difficulty": "easy", "posted_at": utc(2026, 3, 2, 10), "closes_at": None}
+    assert await store.create_daily_post(**common) is None  # the scheduler never posts a handled date
+    post = await store.create_daily_post(**common, even_if_skipped=True)
+    assert post is not None and post.daily_date == day
+    assert await store.create_daily_post(**common, even_if_skipped=True) is None  # but never twice
+    assert len([p for p in await store.open_posts("daily") if p.guild_id == 78]) == 1
