@@ -10,6 +10,7 @@ from discord.ext import commands
 
 from bot.app import VivaBot
 from bot.cogs.common import bank_autocomplete, zone_autocomplete
+from bot.errors import UserError
 from bot.schedule.daily import parse_zone
 from bot.ui import embeds
 from bot.ui.respond import reply
@@ -65,6 +66,9 @@ class AdminCog(commands.Cog, name="Admin"):
                        default_bank: str | None = None, timezone: str | None = None) -> None:
         """Apply the given changes, then show every setting."""
         assert interaction.guild_id is not None
+        if quiz_role is not None and everyone_can_quiz:
+            raise UserError("Choose either quiz_role (only that role may start quizzes) or everyone_can_quiz, "
+                            "not both.")
         changes: dict[str, object] = {}
         if spoilers is not None:
             changes["spoilers"] = spoilers

@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Coroutine
 from datetime import date, datetime, timedelta
+from typing import Any
 
 import discord
 from discord import app_commands
@@ -42,6 +44,7 @@ class DailyCog(commands.Cog, name="Daily"):
         self.wakeup = asyncio.Event()
         self.loop_task: asyncio.Task[None] | None = None
         self.passes = 0  # completed scheduler passes (tests wait on this)
+        self._lock = asyncio.Lock()  # one pass (or /daily now) at a time: a post is never revealed twice
 
     async def cog_load(self) -> None:
         """Start the scheduler loop."""
@@ -124,15 +127,17 @@ class DailyCog(commands.Cog, name="Daily"):
     async def now(self, interaction: discord.Interaction) -> None:
         """Post today's question now instead of at the scheduled time (once per day)."""
         assert interaction.guild_id is not None
-        schedule = await self.bot.store.get_schedule(interaction.guild_id)
-        if schedule is None or not schedule.active:
-            raise UserError("No daily question is scheduled. Set one up with /daily set first.")
         await interaction.response.defer(ephemeral=True, thinking=True)
-        zone = parse_zone(schedule.timezone)
-        today = self.bot.clock.now().astimezone(zone).date()
-        if schedule.last_posted_on is not None and schedule.last_posted_on >= today:
-            raise UserError("Today's daily question is already posted. The next one comes tomorrow.")
-        post = await self._post(schedule, today, late=False)
+        async with self._lock:  # read the schedule after any pass in progress has posted
+            schedule = await self.bot.store.get_schedule(interaction.guild_id)
+            if schedule is None or not schedule.active:
+                raise UserError("No daily question is scheduled. Set one up with /daily set first.")
+            today = self.bot.clock.now().astimezone(parse_zone(schedule.timezone)).date()
+            if schedule.last_posted_on is not None and schedule.last_posted_on > today:
+                raise UserError("Today's daily question is already posted. The next one comes tomorrow.")
+            # A date only marked as handled (the schedule was set after today's time) may still be posted now;
+            # the store refuses a second post for the same date.
+            post = await self._post(schedule, today, late=False, on_request=True)
         if post is None:
             raise UserError("Today's daily question is already posted. The next one comes tomorrow.")
         await reply(interaction, f"Posted today's question in <#{schedule.channel_id}>.")
@@ -150,16 +155,17 @@ class DailyCog(commands.Cog, name="Daily"):
     async def _loop(self) -> None:
         await self.bot.wait_until_ready()
         while True:
+            self.wakeup.clear()  # before the pass: a wake() during the pass makes another pass
             try:
                 await self.run_pass()
+                deadline = await self._next_deadline()
             except asyncio.CancelledError:
                 raise
             except Exception:
                 logger.exception("daily scheduler pass failed")
+                deadline = self.bot.clock.now() + timedelta(seconds=MAX_SLEEP)
             self.passes += 1
-            delay = await self._next_delay()
-            self.wakeup.clear()
-            sleeper = asyncio.ensure_future(self.bot.clock.sleep(delay))
+            sleeper = asyncio.ensure_future(self._sleep_until(deadline))
             woken = asyncio.ensure_future(self.wakeup.wait())
             try:
                 await asyncio.wait({sleeper, woken}, return_when=asyncio.FIRST_COMPLETED)
@@ -167,41 +173,69 @@ class DailyCog(commands.Cog, name="Daily"):
                 sleeper.cancel()
                 woken.cancel()
 
-    async def run_pass(self) -> None:
-        """Reveal what is due, then post what is due; each server's errors are contained."""
-        now = self.bot.clock.now()
-        for post in await self.bot.store.open_posts("daily"):
-            if post.closes_at is not None and post.closes_at <= now:
-                await self._guarded(post.guild_id, self._reveal(post))
-        for schedule in await self.bot.store.active_schedules():
-            d = decide(parse_local_time(schedule.local_time), parse_zone(schedule.timezone), now,
-                       schedule.last_posted_on, self.grace)
-            if d.post and d.daily_date is not None:
-                await self._guarded(schedule.guild_id, self._post(schedule, d.daily_date, late=d.late))
-            elif d.skipped:
-                logger.info("guild %s: daily question of %s missed by more than the grace window; skipped",
-                            schedule.guild_id, d.daily_date)
+    async def _sleep_until(self, deadline: datetime) -> None:
+        """Sleep until an absolute instant: time that passes before the sleep starts is not slept again."""
+        clock = self.bot.clock
+        while (remaining := (deadline - clock.now()).total_seconds()) > 0:
+            await clock.sleep(min(remaining, MAX_SLEEP))
 
-    async def _guarded(self, guild_id: int, work: object) -> None:
+    async def run_pass(self) -> None:
+        """Reveal what is due, then post what is due; each server's errors are contained.
+
+        Passes never overlap (the loop, /daily now and tests may ask for one at the same time).
+        """
+        async with self._lock:
+            now = self.bot.clock.now()
+            for post in await self.bot.store.open_posts("daily"):
+                if post.closes_at is not None and post.closes_at <= now:
+                    await self._guarded(post.guild_id, self._reveal(post))
+            for schedule in await self.bot.store.active_schedules():
+                await self._guarded(schedule.guild_id, self._run_schedule(schedule, now))
+
+    async def _run_schedule(self, schedule: Schedule, now: datetime) -> None:
+        """Post the schedule's question if it is due; a failed date is not tried again (one attempt a day)."""
+        d = decide(parse_local_time(schedule.local_time), parse_zone(schedule.timezone), now,
+                   schedule.last_posted_on, self.grace)
+        if d.post and d.daily_date is not None:
+            try:
+                await self._post(schedule, d.daily_date, late=d.late)
+            except Exception:
+                # Without this a failure before the post is recorded (a bank removed, a topic gone) would be
+                # retried, logged and reported on every pass, and the loop would never sleep.
+                try:
+                    await self.bot.store.skip_daily_through(schedule.guild_id, d.daily_date)
+                except Exception:
+                    logger.exception("guild %s: could not mark %s as handled", schedule.guild_id, d.daily_date)
+                raise
+        elif d.skipped:
+            logger.info("guild %s: daily question of %s missed by more than the grace window; skipped",
+                        schedule.guild_id, d.daily_date)
+
+    async def _guarded(self, guild_id: int, work: Coroutine[Any, Any, Any]) -> None:
         try:
-            await work  # type: ignore[misc]
+            await work
         except Exception as error:
             logger.exception("guild %s: daily question failed", guild_id)
             await self._report(guild_id, error)
 
-    async def _next_delay(self) -> float:
+    async def _next_deadline(self) -> datetime:
+        """When the next pass is needed: now if something is due, else the next due time or reveal (a minute at
+        most)."""
         now = self.bot.clock.now()
         deadlines = [now + timedelta(seconds=MAX_SLEEP)]
         for schedule in await self.bot.store.active_schedules():
-            at, zone = parse_local_time(schedule.local_time), parse_zone(schedule.timezone)
+            try:
+                at, zone = parse_local_time(schedule.local_time), parse_zone(schedule.timezone)
+            except UserError:
+                continue  # run_pass reports it
             if decide(at, zone, now, schedule.last_posted_on, self.grace).post:
-                return 0.0
+                return now
             deadlines.append(next_due(at, zone, now, schedule.last_posted_on))
         deadlines += [p.closes_at for p in await self.bot.store.open_posts("daily") if p.closes_at is not None]
-        return max(0.0, (min(deadlines) - now).total_seconds())
+        return min(deadlines)
 
-    async def _post(self, schedule: Schedule, day: date, *, late: bool) -> Post | None:
-        """Reveal the previous daily question, then post the one for ``day`` (once)."""
+    async def _post(self, schedule: Schedule, day: date, *, late: bool, on_request: bool = False) -> Post | None:
+        """Reveal the previous daily question, then post the one for ``day`` (once; ``on_request``: /daily now)."""
         bot, store = self.bot, self.bot.store
         channel = bot.get_channel(schedule.channel_id)
         if not isinstance(channel, discord.TextChannel | discord.Thread):
@@ -209,7 +243,8 @@ class DailyCog(commands.Cog, name="Daily"):
             raise UserError(f"The daily question channel <#{schedule.channel_id}> no longer exists; daily questions "
                             "are off until an admin runs /daily set again.")
         for open_post in await store.open_posts("daily"):
-            if open_post.guild_id == schedule.guild_id:
+            # Only earlier days: with a stale schedule, ``day`` may already be posted and must stay open.
+            if open_post.guild_id == schedule.guild_id and (open_post.daily_date is None or open_post.daily_date < day):
                 await self._reveal(open_post)
         bank = bot.catalog.bank(schedule.bank)
         recent = await store.recent_daily_question_ids(schedule.guild_id)
@@ -220,7 +255,8 @@ class DailyCog(commands.Cog, name="Daily"):
                   else next_due(parse_local_time(schedule.local_time), zone, now, day))
         post = await store.create_daily_post(guild_id=schedule.guild_id, channel_id=channel.id, daily_date=day,
                                              bank=bank.name, question_id=question.id, topic=question.topic,
-                                             difficulty=question.difficulty, posted_at=now, closes_at=closes)
+                                             difficulty=question.difficulty, posted_at=now, closes_at=closes,
+                                             even_if_skipped=on_request)
         if post is None:
             return None
         footer = "Press Answer to reply privately. " + (

@@ -28,16 +28,22 @@ def parse_local_time(text: str) -> time:
 
 
 @lru_cache(maxsize=1)
+def known_zones() -> frozenset[str]:
+    """Every IANA zone name known to this system (``available_timezones`` walks the disk: ~5 ms a call)."""
+    return frozenset(available_timezones())
+
+
+@lru_cache(maxsize=1)
 def all_zones() -> tuple[str, ...]:
-    """Every IANA zone name known to this system, sorted."""
-    return tuple(sorted(z for z in available_timezones() if "/" in z or z == "UTC"))
+    """Every IANA zone name known to this system, sorted (for suggestions: regions and UTC)."""
+    return tuple(sorted(z for z in known_zones() if "/" in z or z == "UTC"))
 
 
 def parse_zone(name: str) -> ZoneInfo:
     """The ZoneInfo for an IANA name; UserError naming close matches otherwise."""
     name = (name or "").strip()
     try:
-        if name and name in available_timezones():
+        if name and name in known_zones():
             return ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError):
         pass

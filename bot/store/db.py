@@ -113,8 +113,10 @@ class Database:
         self._check_open()
         async with self.lock:
             self._check_open()
-            await self.conn.execute("BEGIN IMMEDIATE")
             try:
+                # BEGIN inside the try: a task cancelled while BEGIN runs (it still runs, in aiosqlite's thread)
+                # must not leave a transaction open behind the lock.
+                await self.conn.execute("BEGIN IMMEDIATE")
                 yield Tx(self.conn)
                 await self.conn.execute("COMMIT")
             except BaseException:
@@ -127,8 +129,8 @@ class Database:
         self._check_open()
         async with self.lock:
             self._check_open()
-            await self.conn.execute("BEGIN")
             try:
+                await self.conn.execute("BEGIN")
                 yield Tx(self.conn)
             finally:
                 await rollback(self.conn)
@@ -140,6 +142,7 @@ class Database:
         async with self.lock:
             self.closed = True
             try:
+                await rollback(self.conn)  # nothing may be left open, or the checkpoint cannot run
                 rows = list(await self.conn.execute_fetchall("PRAGMA wal_checkpoint(TRUNCATE)"))
                 if rows and rows[0][0]:
                     logger.warning("WAL checkpoint of %s was blocked by another connection", self.path)
