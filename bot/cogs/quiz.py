@@ -62,6 +62,7 @@ class QuizCog(commands.Cog, name="Quiz"):
                            seconds=f"Seconds to answer each question ({MIN_SECONDS}–{MAX_SECONDS}, "
                                    f"default {DEFAULT_SECONDS})")
     @app_commands.autocomplete(bank=bank_autocomplete, topic=topic_autocomplete)
+    @app_commands.checks.bot_has_permissions(view_channel=True, send_messages=True, embed_links=True)
     async def start(self, interaction: discord.Interaction, bank: str | None = None, topic: str | None = None,
                     difficulty: Literal["easy", "medium", "hard"] | None = None,
                     count: app_commands.Range[int, 1, MAX_COUNT] = DEFAULT_COUNT,

@@ -92,3 +92,12 @@ async def test_interview_falls_back_to_dms_when_no_private_thread_can_be_made(
     report = await discord.next_message(dm)
     assert report.embeds[0]["title"] == "Interview report"
     assert field(report, "Topics to study")
+
+
+async def test_a_quiz_where_the_bot_cannot_post_is_refused_with_the_fix(bot: VivaBot, fake: FakeDiscord,
+                                                                         discord: Discord, channel: Channel,
+                                                                         alice: Member) -> None:
+    fake.set_permissions(channel, fake.bot_member(channel.guild), deny=Perm.EMBED_LINKS)
+    r = await discord.slash(alice, "quiz start", bank="trivia")
+    assert r.ephemeral and "I need the **Embed Links** permission in this channel" in r.content
+    assert await bot.store.active_session_in_channel(channel.id, "quiz") is None
