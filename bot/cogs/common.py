@@ -32,7 +32,8 @@ async def topic_autocomplete(interaction: discord.Interaction, current: str) -> 
     """Topics of the chosen bank (or of every bank) containing what was typed."""
     catalog = viva(interaction).catalog
     bank_name = getattr(interaction.namespace, "bank", None)
-    banks = [catalog.banks[bank_name]] if bank_name in catalog.banks else list(catalog.banks.values())
+    chosen = catalog.banks.get(bank_name) if isinstance(bank_name, str) else None
+    banks = [chosen] if chosen is not None else list(catalog.banks.values())
     needle = current.lower().strip()
     topics = sorted({t for b in banks for t in b.topics if needle in t.lower()})
     return [app_commands.Choice(name=t[:100], value=t[:100]) for t in topics][:25]

@@ -284,7 +284,7 @@ class DailyCog(commands.Cog, name="Daily"):
         settings = await store.get_settings(post.guild_id)
         if post.message_id:
             try:
-                await channel.get_partial_message(post.message_id).edit(view=None)  # type: ignore[union-attr]
+                await channel.get_partial_message(post.message_id).edit(view=None)
             except discord.HTTPException:
                 logger.info("could not remove the Answer button of daily post %s", post.id)
         average = sum(a.score for a in answers) / len(answers) if answers else 0.0

@@ -62,7 +62,7 @@ class InterviewCog(commands.Cog, name="Interview"):
         except SessionConflict:
             raise SessionError("You already have an interview running. End it with /interview stop.") from None
         self.by_channel[channel.id] = row.id
-        where = "in your DMs" if dm else f"in {channel.mention}"  # type: ignore[union-attr]
+        where = "in your DMs" if isinstance(channel, discord.DMChannel) else f"in {channel.mention}"
         await reply(interaction, f"🎙️ Your interview is ready {where}: {len(questions)} question(s) from "
                                  f"**{chosen.name}**. Answer each one by typing a message there.")
         await channel.send(f"Welcome {user.mention}! I'll ask {len(questions)} question(s) from **{chosen.title}**. "
@@ -71,7 +71,7 @@ class InterviewCog(commands.Cog, name="Interview"):
                            allowed_mentions=discord.AllowedMentions(users=[user]))
         await self._ask(row.id, state, channel)
 
-    async def _open_channel(self, interaction: discord.Interaction) -> tuple[discord.abc.Messageable, bool]:
+    async def _open_channel(self, interaction: discord.Interaction) -> tuple[discord.Thread | discord.DMChannel, bool]:
         """A private thread under this channel, or the member's DMs when a thread can't be made."""
         user = interaction.user
         parent = interaction.channel

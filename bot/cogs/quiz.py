@@ -68,7 +68,8 @@ class QuizCog(commands.Cog, name="Quiz"):
                     count: app_commands.Range[int, 1, MAX_COUNT] = DEFAULT_COUNT,
                     seconds: app_commands.Range[int, MIN_SECONDS, MAX_SECONDS] = DEFAULT_SECONDS) -> None:
         """Pick questions, record the round, announce it and run it in the background."""
-        assert interaction.guild_id is not None and interaction.channel is not None
+        assert interaction.guild_id is not None and interaction.channel_id is not None
+        assert interaction.channel is not None
         store = self.bot.store
         settings = await store.get_settings(interaction.guild_id)
         if settings.quiz_role_id and not member_can(interaction, "manage_guild"):
@@ -176,7 +177,7 @@ class QuizCog(commands.Cog, name="Quiz"):
             timer.cancel()
             woken.cancel()
 
-    async def _reveal(self, post: Post, heading: str, message: discord.Message | None,
+    async def _reveal(self, post: Post, heading: str, message: discord.Message | discord.PartialMessage | None,
                       channel: discord.abc.Messageable, note: str | None = None) -> None:
         """Close the post, take the button off the question and post the reveal."""
         bot, store = self.bot, self.bot.store
@@ -201,7 +202,7 @@ class QuizCog(commands.Cog, name="Quiz"):
                       stopped: bool, note: str | None = None) -> None:
         """Post the standings and mark the round finished."""
         store = self.bot.store
-        rows = []
+        rows: list[tuple[int, float, bool]] = []
         for post_id in state.post_ids:
             rows.extend((a.user_id, a.points, a.verdict == "pass") for a in await store.answers_for_post(post_id))
         title = "🏁 Final standings" + (" (round stopped)" if stopped else "")
@@ -235,7 +236,7 @@ class QuizCog(commands.Cog, name="Quiz"):
             if post is not None and post.closed_at is None:
                 message = None
                 if post.message_id:
-                    message = channel.get_partial_message(post.message_id)  # type: ignore[union-attr]
+                    message = channel.get_partial_message(post.message_id)
                 await self._reveal(post, f"Question {len(state.post_ids)}/{len(state.question_ids)}", message,
                                    channel, note=note)
         await self._finish(row.id, state, channel, stopped=True, note=note)

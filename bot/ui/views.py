@@ -90,7 +90,7 @@ class AnswerButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=r"vi
         self.post_id = post_id
 
     @classmethod
-    async def from_custom_id(cls, interaction: discord.Interaction, item: discord.ui.Button[Any],
+    async def from_custom_id(cls, interaction: discord.Interaction, item: discord.ui.Item[Any],
                              match: re.Match[str], /) -> AnswerButton:
         """Rebuild the button from its custom id (after a restart too)."""
         return cls(int(match["post"]))
@@ -117,11 +117,11 @@ class LeaderboardPager(discord.ui.DynamicItem[discord.ui.Button[Any]],
         self.period, self.page, self.bank, self.topic = period, page, bank, topic
 
     @classmethod
-    async def from_custom_id(cls, interaction: discord.Interaction, item: discord.ui.Button[Any],
+    async def from_custom_id(cls, interaction: discord.Interaction, item: discord.ui.Item[Any],
                              match: re.Match[str], /) -> LeaderboardPager:
         """Rebuild the button from its custom id."""
         return cls(match["period"], int(match["page"]), match["bank"] or None, match["topic"] or None,
-                   label=item.label or "")
+                   label=getattr(item, "label", None) or "")
 
     async def callback(self, interaction: discord.Interaction) -> None:
         """Show the requested page in place."""
