@@ -207,7 +207,9 @@ class DailyCog(commands.Cog, name="Daily"):
                 except Exception:
                     logger.exception("guild %s: could not mark %s as handled", schedule.guild_id, d.daily_date)
                 raise
-        elif d.skipped:
+        elif d.skipped and d.daily_date is not None:
+            # Marked as handled so the skip is logged once, not on every pass for the rest of the day.
+            await self.bot.store.skip_daily_through(schedule.guild_id, d.daily_date)
             logger.info("guild %s: daily question of %s missed by more than the grace window; skipped",
                         schedule.guild_id, d.daily_date)
 
