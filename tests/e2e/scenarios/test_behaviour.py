@@ -101,3 +101,14 @@ async def test_a_quiz_where_the_bot_cannot_post_is_refused_with_the_fix(bot: Viv
     r = await discord.slash(alice, "quiz start", bank="trivia")
     assert r.ephemeral and "I need the **Embed Links** permission in this channel" in r.content
     assert await bot.store.active_session_in_channel(channel.id, "quiz") is None
+
+
+async def test_a_rate_limited_post_is_retried_and_the_round_goes_on(bot: VivaBot, fake: FakeDiscord,
+                                                                   discord: Discord, channel: Channel,
+                                                                   alice: Member) -> None:
+    fake.rate_limit_next("POST /channels/{channel_id}/messages", retry_after=0.05)
+    await discord.slash(alice, "quiz start", bank="trivia", count=1, seconds=30)
+    question = await discord.next_message(channel)
+    assert question.embeds[0]["title"] == "Question 1/1"
+    posts = fake.requests_to("POST /channels/{channel_id}/messages")
+    assert [r.status for r in posts[:2]] == [429, 200]  # discord.py waited retry_after and sent it again
