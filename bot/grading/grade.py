@@ -7,8 +7,9 @@ Algorithm (pure, deterministic; everything about a question is prepared once and
    restating the question earns nothing. Non-answers ("idk", "no idea", "skip", empty) score 0.
 2. Short answers (trivia) first: a whole-word match of one of them passes with 1.0 (see ``short.py``).
 3. Key points (authored, or derived from the model answer's clauses) are matched token by token with typo
-   tolerance, compound joins and inflections, inside windows of the response about each point's length.
-   A point's credit grows linearly with the weighted share of its words found and saturates at
+   tolerance, compound joins, inflections and a small table of general near-synonyms (``synonyms.py``: a
+   response's ``erases`` counts as a point's ``deletes``), inside windows of the response about each point's
+   length. A point's credit grows linearly with the weighted share of its words found and saturates at
    ``POINT_SATURATION`` (paraphrases and typos rarely reach 100 %). Coverage C = weighted mean of credits.
 4. Model-answer route (authored key points only): the same matcher also covers the clauses of the model
    answer; the score is at least (that coverage) ** ``ANSWER_ROUTE_POWER``, so an answer worded like the

@@ -3,7 +3,8 @@
 A key point phrasing is a sequence of content keys (stopwords and the question's own words removed). The
 response becomes a sequence of content positions. Each key of the question's vocabulary is matched against
 the response's distinct keys once (exact for short keys and numbers, ``OSA`` similarity with a length-based
-cutoff otherwise, plus compound joins such as ``url for`` ≈ ``url_for``). A phrasing's coverage is the best
+cutoff otherwise, plus compound joins such as ``url for`` ≈ ``url_for``, plus exact near-synonyms from
+``synonyms.py`` that the question's material does not use itself). A phrasing's coverage is the best
 weighted share of its keys found inside one window of the response about the phrasing's length (a couple of
 positions either side), so words scattered over a long answer do not add up to a point.
 """
@@ -19,9 +20,11 @@ from rapidfuzz.distance import OSA
 
 from bot.bank.models import KeyPoint
 from bot.grading.normalize import Token, join_key, key_of, max_edits, token_weight, tokenize
+from bot.grading.synonyms import group_of
 
 __all__ = [
     "SLACK",
+    "SYNONYM_SIMILARITY",
     "Coverage",
     "Matcher",
     "PointMatch",
@@ -33,6 +36,7 @@ __all__ = [
 ]
 
 NEGATION_MISSING = 0.6  # share kept when a point's "not" is absent from the matching window
+SYNONYM_SIMILARITY = 1.0  # a response word from a key's synonym group (``synonyms.py``) counts as the key
 SLACK = 2  # extra response positions allowed on each side of a key point's own length
 _SCORER = OSA.normalized_similarity
 # rapidfuzz compares a normalised cutoff with a little float error: 1 - 1/7 - 1e-9 rejects a score of exactly
@@ -91,6 +95,7 @@ class Matcher:
     vocabulary: frozenset[str]
     compound_heads: frozenset[str]
     non_answer: frozenset[str]
+    synonyms: tuple[tuple[str, tuple[str, ...]], ...] = ()  # response key → vocabulary keys it counts as
 
 
 @dataclass(frozen=True, slots=True)
@@ -208,6 +213,7 @@ def build_matcher(
         (k, 1.0 - max_edits(k) / len(k) - _CUTOFF_SLACK) for k in vocab if max_edits(k) > 0 and k not in fallback
     )
     return Matcher(
+        synonyms=_synonyms(vocab, prompt_keys, fallback),
         prompt_keys=prompt_keys,
         points=points,
         answer_points=extra,
@@ -222,6 +228,21 @@ def build_matcher(
         compound_heads=frozenset(k[:i] for k in vocab | prompt_keys for i in range(1, len(k))),
         non_answer=_ALWAYS_KEYS | (_UNLESS_USED_KEYS - vocab),
     )
+
+
+def _synonyms(
+    vocab: set[str], prompt_keys: frozenset[str], fallback: list[str]
+) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """Response keys that count as vocabulary keys (see ``synonyms.py``): words the material does not use itself."""
+    skip = set(fallback)
+    targets: dict[str, list[str]] = {}
+    for key in sorted(vocab):
+        if key in skip:
+            continue
+        for alt in group_of(key):
+            if alt != key and alt not in vocab and alt not in prompt_keys:
+                targets.setdefault(alt, []).append(key)
+    return tuple((alt, tuple(keys)) for alt, keys in sorted(targets.items()))
 
 
 def _index(matcher: Matcher, tokens: list[Token]) -> tuple[Table, dict[str, float], list[int]]:
@@ -283,6 +304,13 @@ def _index(matcher: Matcher, tokens: list[Token]) -> tuple[Table, dict[str, floa
                 else:
                     table[key] = [(p, score) for choice, score, _ in hits for p in choice_pos[choice]]
                 best_sim[key] = hits[0][1]
+    for alt, targets in matcher.synonyms:
+        alt_pos = get_pos(alt)
+        if alt_pos is not None:
+            for key in targets:
+                table.setdefault(key, []).extend([(p, SYNONYM_SIMILARITY) for p in alt_pos])
+                if best_sim.get(key, 0.0) < SYNONYM_SIMILARITY:
+                    best_sim[key] = SYNONYM_SIMILARITY
     for key in matcher.pair_set & choice_pos.keys():
         table[key] = [(p, 1.0) for p in choice_pos[key]]
         best_sim[key] = 1.0
