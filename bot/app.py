@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+import hashlib
+import json
 import logging
 import random
 from collections.abc import Coroutine
@@ -79,14 +81,27 @@ class VivaBot(commands.Bot):
         self.add_dynamic_items(AnswerButton, LeaderboardPager)
         for ext in COGS:
             await self.load_extension(ext)
-        if self.settings.dev_guild:
-            guild = discord.Object(self.settings.dev_guild)
+        await self.sync_commands()
+
+    async def sync_commands(self) -> bool:
+        """Sync slash commands (to VIVA_DEV_GUILD, or globally) unless exactly these were synced last time.
+
+        Syncing on every start wastes Discord's rate limits; the hash of the command payload is kept in the
+        store per application and scope, so a changed command (or a new application) syncs again.
+        """
+        guild = discord.Object(self.settings.dev_guild) if self.settings.dev_guild else None
+        if guild is not None:
             self.tree.copy_global_to(guild=guild)
-            synced = await self.tree.sync(guild=guild)
-            logger.info("synced %d commands to guild %s", len(synced), self.settings.dev_guild)
-        else:
-            synced = await self.tree.sync()
-            logger.info("synced %d global commands", len(synced))
+        payload = [c.to_dict(self.tree) for c in self.tree.get_commands(guild=guild)]
+        digest = hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()
+        key = f"command_sync:{self.application_id}:{guild.id if guild else 'global'}"
+        if await self.store.get_meta(key) == digest:
+            logger.info("slash commands unchanged since the last sync; not syncing")
+            return False
+        synced = await self.tree.sync(guild=guild)
+        await self.store.set_meta(key, digest)
+        logger.info("synced %d commands %s", len(synced), f"to guild {guild.id}" if guild else "globally")
+        return True
 
     async def on_ready(self) -> None:
         """Once per process: let cogs resume what a restart interrupted."""

@@ -9,6 +9,7 @@ from pathlib import Path
 from bot.store.answers import AnswersMixin, AnswerWriter
 from bot.store.db import Database, Synchronous, connect
 from bot.store.leaderboard import LeaderboardMixin
+from bot.store.meta import MetaMixin
 from bot.store.posts import PostsMixin
 from bot.store.schedules import SchedulesMixin
 from bot.store.sessions import SessionsMixin
@@ -25,7 +26,7 @@ _PRAGMAS = {
 }
 
 
-class Store(SettingsMixin, PostsMixin, AnswersMixin, LeaderboardMixin, SchedulesMixin, SessionsMixin):
+class Store(SettingsMixin, PostsMixin, AnswersMixin, LeaderboardMixin, SchedulesMixin, SessionsMixin, MetaMixin):
     """Viva's persistence: every method is a coroutine over one SQLite connection."""
 
     def __init__(self, db: Database) -> None:

@@ -78,8 +78,9 @@ class Viva:
     async def running(self) -> AsyncIterator[VivaBot]:
         """Run the bot until the block ends (a clean shutdown)."""
         settings = self.settings()
+        # sync=False: VivaBot syncs (when its commands changed) in setup_hook, before it even connects.
         async with start_client(self.fake, lambda connector: VivaBot(settings, clock=self.clock, connector=connector,
-                                                                     rng=random.Random(7))) as bot:
+                                                                     rng=random.Random(7)), sync=False) as bot:
             self.bot = bot
             try:
                 yield bot
