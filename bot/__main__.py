@@ -1,4 +1,4 @@
-"""Command line: ``python -m bot [run | check | grade]`` (``viva`` is the same)."""
+"""Command line: ``python -m bot [run | check | grade | practice]`` (``viva`` is the same)."""
 
 from __future__ import annotations
 
@@ -24,6 +24,12 @@ def _parser() -> argparse.ArgumentParser:
     check.add_argument("paths", nargs="*", type=Path, help="bank files or directories (default: VIVA_BANKS)")
     grade = sub.add_parser("grade", help="grade JSON lines (stdin or FILE) and print one JSON line each")
     grade.add_argument("file", nargs="?", help="a .jsonl file; stdin when omitted")
+    practice = sub.add_parser("practice", help="a mock interview in the terminal (no Discord needed)")
+    practice.add_argument("--bank", help="bank name (default: the only bank, or flask)")
+    practice.add_argument("--topic", help="only questions on this topic")
+    practice.add_argument("--difficulty", choices=DIFFICULTIES, help="only questions of this difficulty")
+    practice.add_argument("--count", type=int, default=3, help="how many questions (default 3)")
+    practice.add_argument("--seed", type=int, help="random seed, for a repeatable set of questions")
     return parser
 
 
@@ -75,6 +81,31 @@ def cmd_grade(file: str | None) -> int:
     return run(file, sys.stdin, sys.stdout, sys.stderr)
 
 
+def cmd_practice(args: argparse.Namespace) -> int:
+    """Run a terminal mock interview on the configured banks."""
+    import random
+
+    from bot.bank.catalog import Catalog
+    from bot.errors import UserError
+    from bot.practice import run_practice
+
+    try:
+        banks_dir = load_settings(require_token=False).banks_dir
+    except ConfigError as exc:
+        print(f"viva: {exc}", file=sys.stderr)
+        return 2
+    result = load_banks([banks_dir])
+    for error in result.errors:
+        print(str(error), file=sys.stderr)
+    try:
+        return run_practice(Catalog(result.banks), bank=args.bank, topic=args.topic, difficulty=args.difficulty,
+                            count=max(1, args.count), rng=random.Random(args.seed), stdin=sys.stdin,
+                            stdout=sys.stdout)
+    except UserError as exc:
+        print(f"viva: {exc}", file=sys.stderr)
+        return 2
+
+
 def cmd_run() -> int:
     """Start the bot until interrupted."""
     try:
@@ -95,6 +126,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return cmd_check(args.paths)
     if args.command == "grade":
         return cmd_grade(args.file)
+    if args.command == "practice":
+        return cmd_practice(args)
     return cmd_run()
 
 

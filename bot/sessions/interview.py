@@ -49,7 +49,9 @@ def take_answer(state: InterviewState, question: Question, text: str) -> Turn:
     """Grade an answer (or the follow-up) and advance the state; pure apart from mutating ``state``."""
     if state.phase == "answer":
         g = grade(question, text)
-        if g.misses and g.verdict != "pass" and g.score > 0:
+        # Like an interviewer: probe what was missed only when the answer is on the right track (some point
+        # covered); an answer that covers nothing moves on rather than being handed the whole list.
+        if g.misses and g.hits and g.verdict != "pass":
             state.phase = "followup"
             state.first_response = text
             return Turn(g, followup=followup_prompt(g.misses[:3]))

@@ -64,3 +64,10 @@ def test_report_lists_weak_topics_weakest_first() -> None:
 def test_follow_up_wording() -> None:
     assert "**a**" in followup_prompt(("a",))
     assert followup_prompt(("a", "b", "c")).endswith("**a**, **b** and **c**?")
+
+
+def test_an_answer_that_covers_nothing_gets_no_follow_up_listing_every_point() -> None:
+    state = InterviewState("b", ["blueprints"])
+    turn = take_answer(state, Q1, "You write a create_app function that builds the app.")
+    assert not turn.grade.hits and turn.followup is None and turn.final is not None
+    assert state.finished
