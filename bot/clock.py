@@ -56,11 +56,6 @@ class FakeClock:
         heapq.heappush(self._sleepers, (self._now + timedelta(seconds=seconds), next(self._seq), fut))
         await fut
 
-    @property
-    def sleepers(self) -> int:
-        """How many coroutines are waiting on this clock."""
-        return sum(1 for *_, f in self._sleepers if not f.done())
-
     async def advance(self, seconds: float = 0.0, *, to: datetime | None = None) -> None:
         """Move time forward, waking every sleeper whose deadline is reached, in deadline order."""
         target = to.astimezone(UTC) if to is not None else self._now + timedelta(seconds=seconds)

@@ -12,9 +12,6 @@ from bot.schedule.daily import zone_choices
 if TYPE_CHECKING:
     from bot.app import VivaBot
 
-DIFFICULTY_CHOICES = [app_commands.Choice(name=d, value=d) for d in ("easy", "medium", "hard")]
-
-
 def viva(interaction: discord.Interaction) -> VivaBot:
     """The bot, typed."""
     return interaction.client  # type: ignore[return-value]

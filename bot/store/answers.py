@@ -43,10 +43,6 @@ class Answer:
     passed: bool
 
 
-ANSWER_COLUMNS = (
-    "id, post_id, guild_id, user_id, response, score, verdict, points, hits, misses, answered_at, "
-    "bank, topic, kind, passed"
-)
 # guild_id, bank, topic, kind and daily_date come from the post; a missing post inserts nothing.
 _INSERT = """
 INSERT INTO answers (post_id, user_id, response, score, verdict, passed, points, hits, misses, answered_at,

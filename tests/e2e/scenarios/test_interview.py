@@ -66,7 +66,11 @@ async def test_interview_with_follow_up_and_report(bot: VivaBot, fake: FakeDisco
     names = [f["name"] for f in report.embeds[0]["fields"]]
     assert len(names) == 3 and names[-1] == "Topics to study"
 
-    answers = [a for pid in range(1, 10) for a in await bot.store.answers_for_post(pid)]
+    posts = [p for p in await bot.store.open_posts() if p.kind == "interview"]
+    assert posts == []  # both questions were closed once answered
+    row = await bot.store.get_session(1)
+    assert row is not None and not row.active and row.owner_id == alice.id
+    answers = [a for pid in range(1, 3) for a in await bot.store.answers_for_post(pid)]
     assert len(answers) == 2 and {a.user_id for a in answers} == {alice.id}
     assert all(a.kind == "interview" for a in answers)
     assert "\n" in next(a.response for a in answers if a.verdict == "pass" and "routes" in a.response)

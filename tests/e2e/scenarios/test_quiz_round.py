@@ -90,8 +90,7 @@ async def test_stop_and_skip_need_the_starter_or_manage_messages(bot: VivaBot, v
     assert field(reveal2, "Scores") == "Nobody answered this one."
     final = await discord.next_message(channel)
     assert final.embeds[0]["title"] == "🏁 Final standings (round stopped)"
-    late = await discord.click(alice, q2, "Answer") if q2.components else None
-    assert late is None  # the button is gone after the reveal
+    assert q2.components == []  # the Answer button is gone after the reveal
     assert bot.store is not None and await bot.store.active_session_in_channel(channel.id, "quiz") is None
 
 
