@@ -23,7 +23,8 @@ logger = logging.getLogger(__name__)
 
 BANK_KEYS = ("name", "title", "description", "sources", "pass_score", "questions")
 QUESTION_KEYS = ("id", "topic", "difficulty", "prompt", "answer", "key_points", "short_answers", "source")
-KEY_POINT_KEYS = ("point", "accept", "weight")
+KEY_POINT_KEYS = ("point", "accept", "weight", "ask")
+MAX_ASK_CHARS = 200
 NAME_RE = re.compile(r"^[a-z0-9][a-z0-9_-]{0,31}$")
 ID_RE = re.compile(r"^[a-z0-9][a-z0-9_.-]{0,63}$")
 SOURCE_RE = re.compile(r"^(?P<key>[A-Za-z0-9_-]+)(?:#(?P<ref>\S+))?$")
@@ -161,7 +162,14 @@ def _parse_key_point(r: _Reader, node: yaml.Node, qid: str) -> KeyPoint | None:
         if parsed is None:
             return None
         weight = parsed
-    return KeyPoint(text, accept, weight) if text else None
+    ask = ""
+    if "ask" in fields:
+        ask = r.text(fields["ask"][1], "ask", qid) or ""
+        if ask and not ask.endswith("?"):
+            r.issue(fields["ask"][1], "ask must be a question (end it with '?')", qid)
+        elif len(ask) > MAX_ASK_CHARS:
+            r.issue(fields["ask"][1], f"ask is {len(ask)} characters; keep it to {MAX_ASK_CHARS} or fewer", qid)
+    return KeyPoint(text, accept, weight, ask) if text else None
 
 
 def _peek_id(node: yaml.Node) -> str | None:

@@ -19,6 +19,7 @@ class KeyPoint:
     text: str
     accept: tuple[str, ...] = ()
     weight: float = 1.0
+    ask: str = ""  # the question an interviewer asks to draw this point out (a follow-up or a hint)
 
     @property
     def phrasings(self) -> tuple[str, ...]:

@@ -140,3 +140,13 @@ def test_any_text_round_trips_through_yaml(prompt: str, answer: str, points: lis
     (q,) = parse_bank(yaml.safe_dump(doc, allow_unicode=True)).questions
     assert q.prompt == prompt.strip() and q.answer == answer.strip()
     assert [kp.text for kp in q.key_points] == [p.strip() for p in points]
+
+
+def test_key_point_ask_is_read_and_must_be_a_short_question() -> None:
+    head = "name: b\ntitle: B\nquestions:\n  - id: q\n    prompt: Why?\n    key_points:\n"
+    bank = parse_bank(head + "      - point: tiny core\n        ask: How big is the core?\n")
+    assert bank.questions[0].key_points[0].ask == "How big is the core?"
+    with pytest.raises(BankLoadError, match=r"<bank>:8: question 'q': ask must be a question"):
+        parse_bank(head + "      - point: tiny core\n        ask: Tell me the size\n")
+    with pytest.raises(BankLoadError, match=r"200 or fewer"):
+        parse_bank(head + "      - point: tiny core\n        ask: " + "x" * 201 + "?\n")
