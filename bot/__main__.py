@@ -113,7 +113,12 @@ def cmd_run() -> int:
     except ConfigError as exc:
         print(f"viva: {exc}", file=sys.stderr)
         return 2
-    setup_logging(settings.log_level, settings.discord_token.get_secret_value())
+    setup_logging(settings.log_level, settings.discord_token.get_secret_value(), settings.log_format)
+    if settings.metrics_port is not None:
+        from bot.observability import start_metrics_server
+
+        start_metrics_server(settings.metrics_port)
+        logger.info("Prometheus metrics on http://127.0.0.1:%d/metrics", settings.metrics_port)
     from bot.app import run_bot
 
     return run_bot(settings)

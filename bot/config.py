@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -26,11 +27,18 @@ class Settings(BaseSettings):
     dev_guild: int | None = Field(default=None, validation_alias="VIVA_DEV_GUILD")
     log_level: str = Field(default="INFO", validation_alias="VIVA_LOG_LEVEL")
     daily_grace_hours: float = Field(default=2.0, ge=0, le=24, validation_alias="VIVA_DAILY_GRACE_HOURS")
+    log_format: Literal["text", "json"] = Field(default="text", validation_alias="VIVA_LOG_FORMAT")
+    metrics_port: int | None = Field(default=None, ge=1, le=65535, validation_alias="VIVA_METRICS_PORT")
 
-    @field_validator("dev_guild", mode="before")
+    @field_validator("dev_guild", "metrics_port", mode="before")
     @classmethod
     def _blank_guild(cls, value: object) -> object:
         return None if isinstance(value, str) and not value.strip() else value
+
+    @field_validator("log_format", mode="before")
+    @classmethod
+    def _format(cls, value: object) -> str:
+        return str(value or "text").strip().lower()
 
     @field_validator("log_level", mode="before")
     @classmethod
@@ -70,10 +78,15 @@ class RedactFilter(logging.Filter):
         return True
 
 
-def setup_logging(level: str, secret: str = "") -> None:
-    """Configure root logging once: level, a readable format and token redaction."""
+def setup_logging(level: str, secret: str = "", fmt: str = "text") -> None:
+    """Configure root logging once: level, a readable (or JSON-lines) format and token redaction."""
     handler = logging.StreamHandler()
-    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)-7s %(name)s: %(message)s"))
+    if fmt == "json":
+        from bot.observability import JsonFormatter
+
+        handler.setFormatter(JsonFormatter())
+    else:
+        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)-7s %(name)s: %(message)s"))
     if secret:
         handler.addFilter(RedactFilter(secret))
     root = logging.getLogger()
