@@ -8,6 +8,7 @@ format expects one (``weight``, ``pass_score``). Each node keeps its line, so er
 from __future__ import annotations
 
 import difflib
+import json
 import logging
 import re
 from collections.abc import Iterable, Sequence
@@ -172,6 +173,28 @@ def _parse_key_point(r: _Reader, node: yaml.Node, qid: str) -> KeyPoint | None:
     return KeyPoint(text, accept, weight, ask) if text else None
 
 
+def parse_key_points(raw: object, qid: str = "cli") -> tuple[tuple[KeyPoint, ...], tuple[BankIssue, ...]]:
+    """Key points from decoded data (strings or ``{point, accept, weight, ask}`` mappings), by the bank's rules.
+
+    The data goes through the same parser as a bank file (as JSON text, which YAML reads), so ``grade`` and
+    ``check`` accept and refuse the same key points with the same messages. Returns the points and the issues.
+    """
+    r = _Reader(Path("<key_points>"))
+    node = yaml.compose(json.dumps(raw, ensure_ascii=False), Loader=_YAML_LOADER)
+    if not isinstance(node, yaml.SequenceNode):
+        r.issue(node, "key_points must be a list", qid)
+        return (), tuple(r.issues)
+    points: list[KeyPoint] = []
+    issues: list[BankIssue] = []
+    for index, item in enumerate(node.value):
+        kp = _parse_key_point(r, item, qid)
+        if kp is not None:
+            points.append(kp)
+        issues.extend(BankIssue(i.path, i.line, f"key_points[{index}]: {i.message}", qid) for i in r.issues)
+        r.issues.clear()
+    return tuple(points), tuple(issues)
+
+
 def _peek_id(node: yaml.Node) -> str | None:
     """The question's id as typed, read before validation so every issue can name it."""
     if isinstance(node, yaml.MappingNode):
@@ -298,7 +321,8 @@ def parse_bank(text: str, path: Path | str = "<bank>") -> Bank:
             r.issue(s_node, "sources must be a mapping of key to description")
     pass_score = DEFAULT_PASS_SCORE
     if "pass_score" in fields:
-        pass_score = r.number(fields["pass_score"][1], "pass_score", 0.0, 1.0) or DEFAULT_PASS_SCORE
+        parsed_pass = r.number(fields["pass_score"][1], "pass_score", 0.0, 1.0)
+        pass_score = DEFAULT_PASS_SCORE if parsed_pass is None else parsed_pass
     questions: list[Question] = []
     if "questions" not in fields:
         r.issue(root, "the bank has no 'questions'")

@@ -1,9 +1,10 @@
 """``python -m bot grade [FILE]``: grade JSON lines so bank authors can calibrate on sample answers.
 
 Each input line is an object with ``prompt`` and ``response`` (strings, required), at least one of
-``model_answer`` (string), ``key_points`` (strings or ``{point, accept: [...], weight}`` mappings, as in a
-bank) and ``short_answers`` (strings), and optionally ``pass_score`` (0..1). Each output line is the input
-object plus ``"grade": {"score", "verdict", "hits": [{"point", "matched", "credit"}], "misses"}``. Other
+``model_answer`` (string), ``key_points`` (strings or ``{point, accept: [...], weight, ask}`` mappings, read by
+the bank loader's parser with the same rules as ``check``) and ``short_answers`` (strings), and optionally
+``pass_score`` (0..1). Each output line is the input object plus ``"grade": {"score", "verdict", "passed",
+"hits": [{"point", "matched", "credit"}], "misses", "contradictions": [{"point", "said", "expected"}]}``. Other
 fields (ids, labels) pass through untouched. A bad line is reported on stderr with its line number and the
 run goes on; the exit code is 1 if any line was bad, else 0 (2 when the file cannot be read).
 """
@@ -16,15 +17,13 @@ import math
 from collections.abc import Iterable
 from typing import Any, TextIO
 
+from bot.bank.loader import parse_key_points
 from bot.bank.models import DEFAULT_PASS_SCORE, KeyPoint, Question
 from bot.grading.grade import Grade, grade
 
 __all__ = ["grade_record", "question_from_record", "run"]
 
 logger = logging.getLogger(__name__)
-
-_KEY_POINT_FIELDS = frozenset({"point", "accept", "weight"})
-
 
 class RecordError(ValueError):
     """A JSON line that cannot be graded; the message says why."""
@@ -58,25 +57,12 @@ def _number(value: Any) -> bool:
     return isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
 
 
-def _key_point(raw: Any, index: int) -> KeyPoint:
-    """One key point from its bank form: a string or a mapping {point, accept, weight}."""
-    where = f"key_points[{index}]"
-    if isinstance(raw, str):
-        if not raw.strip():
-            raise RecordError(f"{where} is empty")
-        return KeyPoint(raw)
-    if not isinstance(raw, dict):
-        raise RecordError(f"{where} must be a string or a mapping")
-    unknown = sorted(set(raw) - _KEY_POINT_FIELDS)
-    if unknown:
-        raise RecordError(f"{where} has unknown field(s) {', '.join(unknown)} (allowed: point, accept, weight)")
-    point = raw.get("point")
-    if not isinstance(point, str) or not point.strip():
-        raise RecordError(f'{where} needs a non-empty "point" string')
-    weight = raw.get("weight", 1.0)
-    if not _number(weight) or weight <= 0:
-        raise RecordError(f"{where}.weight must be a positive number")
-    return KeyPoint(point, _strings(raw.get("accept"), f"{where}.accept"), float(weight))
+def _key_points(raw: Any) -> tuple[KeyPoint, ...]:
+    """Key points by the bank loader's own parser (same rules and messages as ``check``)."""
+    points, issues = parse_key_points(raw)
+    if issues:
+        raise RecordError("; ".join(issue.message for issue in issues))
+    return points
 
 
 def question_from_record(record: Any) -> tuple[Question, str]:
@@ -91,7 +77,7 @@ def question_from_record(record: Any) -> tuple[Question, str]:
         raw_points = []
     if not isinstance(raw_points, list):
         raise RecordError('"key_points" must be a list')
-    key_points = tuple(_key_point(raw, i) for i, raw in enumerate(raw_points))
+    key_points = _key_points(raw_points)
     short = tuple(s for s in _strings(record.get("short_answers"), "short_answers") if s.strip())
     if not (answer.strip() or key_points or short):
         raise RecordError('needs at least one of "model_answer", "key_points", "short_answers"')
@@ -114,8 +100,10 @@ def _grade_json(g: Grade) -> dict[str, Any]:
     return {
         "score": g.score,
         "verdict": g.verdict,
+        "passed": g.passed,
         "hits": [{"point": h.point, "matched": h.matched, "credit": h.credit} for h in g.hits],
         "misses": list(g.misses),
+        "contradictions": [{"point": c.point, "said": c.said, "expected": c.expected} for c in g.contradictions],
     }
 
 

@@ -52,6 +52,7 @@ __all__ = [
     "MAX_RESPONSE_CHARS",
     "POINT_SATURATION",
     "REFERENCE_SATURATION",
+    "Contradiction",
     "Grade",
     "Hit",
     "Verdict",
@@ -80,13 +81,28 @@ class Hit:
 
 
 @dataclass(frozen=True, slots=True)
+class Contradiction:
+    """A key point the response contradicts: the point's bank text, what the member said, and the fact."""
+
+    point: str
+    said: str
+    expected: str
+
+
+@dataclass(frozen=True, slots=True)
 class Grade:
-    """The grade of one response: score 0..1, verdict, key points hit and texts of key points missed."""
+    """The grade of one response: score 0..1, verdict, whether it passed, key points hit, missed, contradicted.
+
+    ``passed`` is decided here, once (the verdict is "pass": score at or above the question's pass score);
+    everything else reads this field. A contradicted point is also listed in ``misses``.
+    """
 
     score: float
     verdict: Verdict
     hits: tuple[Hit, ...]
     misses: tuple[str, ...]
+    passed: bool
+    contradictions: tuple[Contradiction, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -140,7 +156,8 @@ def _zero(prepared: _Prepared, pass_score: float) -> Grade:
         misses = tuple(p.text for p in prepared.matcher.points)
     else:
         misses = (prepared.short_label,) if prepared.short_label else ()
-    return Grade(0.0, _verdict(0.0, pass_score), (), misses)
+    verdict = _verdict(0.0, pass_score)
+    return Grade(0.0, verdict, (), misses, verdict == "pass")
 
 
 def _answer_route(matcher: Matcher, coverage: Coverage, score: float) -> float:
@@ -177,7 +194,7 @@ def grade(question: Question, response: str) -> Grade:
         found = match_short(prepared.short, tokens)
         if found is not None:
             answer, matched = found
-            return Grade(1.0, "pass", (Hit(answer, matched, 1.0),), ())
+            return Grade(1.0, "pass", (Hit(answer, matched, 1.0),), (), True)
     matcher = prepared.matcher
     if matcher is None:
         return _zero(prepared, pass_score)
@@ -204,4 +221,5 @@ def grade(question: Question, response: str) -> Grade:
     if matcher.answer_points:
         score = _answer_route(matcher, coverage, score)
     score = round(min(1.0, max(0.0, score)), 4)
-    return Grade(score, _verdict(score, pass_score), tuple(hits), tuple(misses))
+    verdict = _verdict(score, pass_score)
+    return Grade(score, verdict, tuple(hits), tuple(misses), verdict == "pass")

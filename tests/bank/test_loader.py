@@ -150,3 +150,10 @@ def test_key_point_ask_is_read_and_must_be_a_short_question() -> None:
         parse_bank(head + "      - point: tiny core\n        ask: Tell me the size\n")
     with pytest.raises(BankLoadError, match=r"200 or fewer"):
         parse_bank(head + "      - point: tiny core\n        ask: " + "x" * 201 + "?\n")
+
+
+def test_a_pass_score_of_zero_is_kept() -> None:
+    """``pass_score: 0`` is a valid choice (every answer passes), not a missing value."""
+    text = "name: zero\npass_score: 0\nquestions:\n  - id: q\n    prompt: Port?\n    short_answers: ['5000']\n"
+    bank = parse_bank(text, "zero.yaml")
+    assert bank.pass_score == 0.0 and bank.questions[0].pass_score == 0.0

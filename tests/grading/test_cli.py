@@ -25,7 +25,8 @@ def test_short_answer_examples_from_the_issue() -> None:
     )
     assert code == 0 and err == ""
     assert out[0]["grade"] == {
-        "score": 1.0, "verdict": "pass", "hits": [{"point": "5000", "matched": "5000", "credit": 1.0}], "misses": [],
+        "score": 1.0, "verdict": "pass", "passed": True, "hits": [{"point": "5000", "matched": "5000", "credit": 1.0}],
+        "misses": [], "contradictions": [],
     }  # fmt: skip
     assert out[1]["grade"]["verdict"] == "fail" and out[1]["grade"]["score"] == 0.0
     assert out[1]["response"] == "8080" and out[1]["short_answers"] == ["5000"]
@@ -88,7 +89,7 @@ def test_bad_lines_are_reported_with_their_number_and_the_run_goes_on() -> None:
     assert lines[2] == 'line 5: missing "response"'
     assert lines[3] == "line 6: a line must be a JSON object"
     assert lines[4] == 'line 7: "response" must be a string, not int'
-    assert lines[5].startswith("line 8: key_points[0] has unknown field(s) acept")
+    assert lines[5] == "line 8: key_points[0]: unknown key 'acept' in a key point (did you mean 'accept'?)"
     assert lines[6] == 'line 9: "pass_score" must be a number from 0 to 1'
     assert lines[7] == "7 bad line(s)"
 
@@ -109,3 +110,18 @@ def test_reads_a_file_and_reports_an_unreadable_one(tmp_path: Path) -> None:
 def test_empty_input_is_fine() -> None:
     """No lines, no output, exit 0."""
     assert grade_lines("") == (0, [], "")
+
+
+def test_key_points_follow_the_bank_rules_of_check() -> None:
+    """The CLI parses key points with the bank loader: a weight ``check`` refuses is refused here too."""
+    base = {"prompt": "Why is Flask called a microframework?", "response": "a small core"}
+    code, out, err = grade_lines(
+        json.dumps({**base, "key_points": [{"point": "a small core", "weight": 0.01}]}),
+        json.dumps({**base, "key_points": [{"point": "a small core", "ask": "How big is the core"}]}),
+        json.dumps({**base, "key_points": [{"point": "a small core", "weight": 2, "ask": "How big is the core?"}]}),
+    )
+    assert code == 1 and len(out) == 1
+    lines = err.splitlines()
+    assert lines[0] == "line 1: key_points[0]: weight must be a number from 0.1 to 100, got '0.01'"
+    assert lines[1] == "line 2: key_points[0]: ask must be a question (end it with '?')"
+    assert out[0]["grade"]["passed"] is True

@@ -77,7 +77,7 @@ def test_model_answer_scores_full_marks() -> None:
 def test_empty_and_non_answers_score_zero(response: str) -> None:
     """Nothing, punctuation or "I don't know" scores 0 and misses every point."""
     g = grade(URL_FOR, response)
-    assert g == Grade(0.0, "fail", (), tuple(kp.text for kp in URL_FOR.key_points))
+    assert g == Grade(0.0, "fail", (), tuple(kp.text for kp in URL_FOR.key_points), False)
 
 
 def test_restating_the_question_earns_nothing() -> None:
@@ -215,7 +215,7 @@ def test_questions_with_only_a_model_answer_grade_on_derived_points() -> None:
 def test_short_answers_pass_exactly_and_fail_otherwise() -> None:
     """ "it is 5000" passes with 1.0; 8080 fails; 50000 fails."""
     g = grade(PORT, "it is 5000")
-    assert g == Grade(1.0, "pass", (Hit("5000", "5000", 1.0),), ())
+    assert g == Grade(1.0, "pass", (Hit("5000", "5000", 1.0),), (), True)
     assert grade(PORT, "8080").verdict == "fail"
     assert grade(PORT, "50000").verdict == "fail"
 
@@ -237,7 +237,7 @@ def test_short_answers_with_key_points_fall_back_to_the_points() -> None:
 def test_short_answer_only_question_without_match_misses_the_answer() -> None:
     """A trivia question with nothing else reports the short answer as missed."""
     q = Question(id="t", prompt="Default port?", short_answers=("5000",))
-    assert grade(q, "8080") == Grade(0.0, "fail", (), ("5000",))
+    assert grade(q, "8080") == Grade(0.0, "fail", (), ("5000",), False)
 
 
 def test_negation_is_content() -> None:
@@ -255,3 +255,13 @@ def test_questions_are_prepared_once() -> None:
     after = grade_module._prepare.cache_info()
     assert after.misses - before.misses == 1
     assert after.hits - before.hits == 3
+
+
+def test_passed_is_decided_once_from_the_pass_score() -> None:
+    """``Grade.passed`` is true exactly when the verdict is pass, at the question's own pass score (0 included)."""
+    q = Question(id="p", prompt="Default port of the Flask dev server?", short_answers=("5000",))
+    assert grade(q, "5000").passed and not grade(q, "8080").passed
+    assert grade(dataclasses.replace(q, pass_score=0.0), "8080").passed
+    strict = dataclasses.replace(URL_FOR, pass_score=1.0)
+    g = grade(strict, "url_for builds a URL")
+    assert g.passed == (g.verdict == "pass") and not g.passed
