@@ -30,9 +30,10 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # the repository root
 
 from bot.store import Store, leaderboard, open_store
-from bot.store.bulk import BulkAnswer, BulkPost, bulk_load, drop_answer_indexes, raw_fetchall
 from bot.store.db import to_us
 from bot.store.leaderboard import period_bounds
+from tests.support.bulk import BulkAnswer, BulkPost, bulk_load, drop_answer_indexes, raw_fetchall
+from tests.support.store_probe import answer_batches
 
 TZ = "Europe/Berlin"
 NOW = datetime(2026, 5, 20, 12, tzinfo=UTC)  # a Wednesday: the week and the month both hold data
@@ -253,11 +254,11 @@ async def bench_record_answer(store: Store, data: Dataset, rounds: int, sequenti
         post_id = await new_post(r % data.guilds)
         users = range(next_user, next_user + 1000)
         next_user += 1000
-        before = store.answer_batches
+        before = answer_batches(store)
         t0 = time.perf_counter()
         await asyncio.gather(*(one(post_id, u, group_latencies) for u in users))
         rates.append(1000 / (time.perf_counter() - t0))
-        commits.append(store.answer_batches - before)
+        commits.append(answer_batches(store) - before)
 
     seq_latencies: list[float] = []
     post_id = await new_post(0)

@@ -17,14 +17,6 @@ from bot.store.settings import SettingsMixin
 
 logger = logging.getLogger(__name__)
 
-_PRAGMAS = {
-    "journal_mode": "PRAGMA journal_mode",
-    "synchronous": "PRAGMA synchronous",
-    "foreign_keys": "PRAGMA foreign_keys",
-    "busy_timeout": "PRAGMA busy_timeout",
-    "user_version": "PRAGMA user_version",
-}
-
 
 class Store(SettingsMixin, PostsMixin, AnswersMixin, LeaderboardMixin, SchedulesMixin, SessionsMixin, MetaMixin):
     """Viva's persistence: every method is a coroutine over one SQLite connection."""
@@ -48,29 +40,11 @@ class Store(SettingsMixin, PostsMixin, AnswersMixin, LeaderboardMixin, Schedules
         """True once `close` has been called."""
         return self._db.closed
 
-    @property
-    def answer_batches(self) -> int:
-        """How many group commits of answers have been made since opening (for benchmarks and monitoring)."""
-        return self._writer.batches
-
-    async def pragmas(self) -> dict[str, int | str]:
-        """The connection's journal_mode, synchronous, foreign_keys, busy_timeout and user_version."""
-        out: dict[str, int | str] = {}
-        for name, sql in _PRAGMAS.items():
-            row = await self._db.fetchone(sql)
-            assert row is not None
-            out[name] = row[0]
-        return out
-
     async def close(self) -> None:
         """Finish queued answer writes, checkpoint the WAL into the database file and close."""
         await self._writer.drain()
         await self._db.close()
         logger.info("closed store %s", self._db.path)
-
-    async def integrity_check(self) -> list[str]:
-        """``PRAGMA integrity_check``: ['ok'] for a healthy database, otherwise the problems found."""
-        return [r[0] for r in await self._db.fetchall("PRAGMA integrity_check")]
 
     async def __aenter__(self) -> Store:
         return self

@@ -13,6 +13,7 @@ import pytest
 from bot.errors import UserError
 from bot.store import AlreadyAnswered, Answer, Store, StoreError, open_store
 from bot.store.answers import MAX_BATCH
+from tests.support.store_probe import answer_batches
 
 from .conftest import make_answer, make_post, utc
 
@@ -147,7 +148,7 @@ async def test_thousand_concurrent_answers_all_land_once_and_duplicates_are_refu
     at = utc(2026, 1, 1, 12)
     firsts = [make_answer(store, post, user, at=at, response=f"from {user}") for user in range(1000)]
     repeats = [make_answer(store, post, user, at=at, response="again") for user in range(0, 1000, 10)]
-    batches_before = store.answer_batches
+    batches_before = answer_batches(store)
     results = await asyncio.gather(*firsts, *repeats, return_exceptions=True)
 
     answers = results[:1000]
@@ -159,7 +160,7 @@ async def test_thousand_concurrent_answers_all_land_once_and_duplicates_are_refu
     assert all(isinstance(r, AlreadyAnswered) for r in refused)
     assert [r.user_id for r in refused] == list(range(0, 1000, 10))  # type: ignore[union-attr]
     # Group commit: 1,100 queued at once are written in ceil(1100 / MAX_BATCH) = 3 transactions, not 1,100.
-    assert store.answer_batches - batches_before == math.ceil(1100 / MAX_BATCH) == 3
+    assert answer_batches(store) - batches_before == math.ceil(1100 / MAX_BATCH) == 3
     with sqlite3.connect(db_path) as conn:  # another connection sees exactly the committed rows
         assert conn.execute("SELECT count(*), count(DISTINCT user_id) FROM answers").fetchone() == (1000, 1000)
         assert conn.execute("SELECT count(*) FROM answers WHERE response = 'again'").fetchone() == (0,)

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from bot.store import Store
-from bot.store.bulk import ANSWER_INDEXES, answer_index_sql, bulk_load, create_indexes, drop_answer_indexes
 from bot.store.db import to_us
+from tests.support.bulk import ANSWER_INDEXES, answer_index_sql, bulk_load, create_indexes, drop_answer_indexes
 
 from .conftest import utc
 

@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from bot.store import open_store
+from tests.support.store_probe import integrity_check
 
 HELPER = Path(__file__).with_name("kill_writer.py")
 ACKNOWLEDGED_BEFORE_KILL = 400
@@ -67,7 +68,7 @@ async def _reopen_and_write(db: Path, acknowledged: list[int]) -> None:
     """The store itself opens the killed database, finds the acknowledged answers and keeps writing."""
     store = await open_store(db)
     try:
-        assert await store.integrity_check() == ["ok"]
+        assert await integrity_check(store) == ["ok"]
         [first_post, *_] = await store.open_posts("quiz")
         answers = await store.answers_for_post(first_post.id)
         assert {a.id for a in answers} <= set(acknowledged)

@@ -11,6 +11,7 @@ import pytest
 
 from bot.store import SchemaTooNew, StoreError, open_store
 from bot.store.migrate import Migration, latest_version, load_migrations, migrate, schema_version
+from tests.support.store_probe import integrity_check, pragmas
 
 from .conftest import make_answer, make_post
 
@@ -24,7 +25,7 @@ def wal_size(db_path: Path) -> int:
 async def test_fresh_file_is_migrated_with_the_documented_pragmas(db_path: Path) -> None:
     store = await open_store(db_path)
     try:
-        assert await store.pragmas() == {
+        assert await pragmas(store) == {
             "journal_mode": "wal",
             "synchronous": 2,  # FULL
             "foreign_keys": 1,
@@ -32,7 +33,7 @@ async def test_fresh_file_is_migrated_with_the_documented_pragmas(db_path: Path)
             "user_version": latest_version(),
         }
         assert store.schema_version == latest_version() == len(load_migrations())
-        assert await store.integrity_check() == ["ok"]
+        assert await integrity_check(store) == ["ok"]
     finally:
         await store.close()
     with sqlite3.connect(db_path) as conn:
@@ -43,7 +44,7 @@ async def test_fresh_file_is_migrated_with_the_documented_pragmas(db_path: Path)
 async def test_synchronous_normal_can_be_chosen(db_path: Path) -> None:
     store = await open_store(db_path, synchronous="NORMAL")
     try:
-        assert (await store.pragmas())["synchronous"] == 1
+        assert (await pragmas(store))["synchronous"] == 1
     finally:
         await store.close()
     with pytest.raises(ValueError, match="synchronous"):
@@ -69,7 +70,7 @@ async def test_reopen_keeps_data_and_does_not_migrate_again(db_path: Path) -> No
     again = await open_store(db_path)
     try:
         assert await again.get_answer(post.id, 7) == answer
-        assert (await again.pragmas())["user_version"] == latest_version()
+        assert (await pragmas(again))["user_version"] == latest_version()
     finally:
         await again.close()
 

@@ -1,4 +1,4 @@
-"""Bulk loading and index maintenance, for imports and benchmarks (not used by the bot at run time).
+"""Bulk loading and index maintenance of a SQLite store, for tests and benchmarks (not used by the bot).
 
 Rows are plain tuples in stored units (epoch microseconds, milli-points, 'YYYY-MM-DD'), so millions of rows load
 without building a dataclass per row.
