@@ -11,6 +11,7 @@ from bot.store.db import Database, Synchronous, connect
 from bot.store.leaderboard import LeaderboardMixin
 from bot.store.meta import MetaMixin
 from bot.store.posts import PostsMixin
+from bot.store.rounds import RoundsMixin
 from bot.store.schedules import SchedulesMixin
 from bot.store.sessions import SessionsMixin
 from bot.store.settings import SettingsMixin
@@ -18,7 +19,8 @@ from bot.store.settings import SettingsMixin
 logger = logging.getLogger(__name__)
 
 
-class Store(SettingsMixin, PostsMixin, AnswersMixin, LeaderboardMixin, SchedulesMixin, SessionsMixin, MetaMixin):
+class Store(SettingsMixin, PostsMixin, AnswersMixin, LeaderboardMixin, SchedulesMixin, SessionsMixin, MetaMixin,
+            RoundsMixin):
     """Viva's persistence: every method is a coroutine over one SQLite connection."""
 
     def __init__(self, db: Database) -> None:
