@@ -1,4 +1,4 @@
-"""Command line: ``python -m bot [run | check | grade | practice]`` (``viva`` is the same)."""
+"""Command line: ``python -m bot [run | check | grade | practice | import]`` (``viva`` is the same)."""
 
 from __future__ import annotations
 
@@ -30,6 +30,14 @@ def _parser() -> argparse.ArgumentParser:
     practice.add_argument("--difficulty", choices=DIFFICULTIES, help="only questions of this difficulty")
     practice.add_argument("--count", type=int, default=3, help="how many questions (default 3)")
     practice.add_argument("--seed", type=int, help="random seed, for a repeatable set of questions")
+    imp = sub.add_parser("import", help="turn a Red trivia list, a CSV or an Anki text export into a bank YAML")
+    imp.add_argument("file", type=Path, help="the file to import")
+    imp.add_argument("--format", required=True, choices=("red", "csv", "anki"), help="the file's format")
+    imp.add_argument("--name", required=True, help="the new bank's name (lowercase letters, digits, - or _)")
+    imp.add_argument("--out", type=Path, help="where to write the bank (default: VIVA_BANKS/NAME.yaml)")
+    imp.add_argument("--title", help="the bank's title (default: from the name)")
+    imp.add_argument("--topic", help="topic of questions that name none (default: the bank name)")
+    imp.add_argument("--force", action="store_true", help="replace the output file if it exists")
     return parser
 
 
@@ -106,6 +114,21 @@ def cmd_practice(args: argparse.Namespace) -> int:
         return 2
 
 
+def cmd_import(args: argparse.Namespace) -> int:
+    """Import a Red trivia list, CSV or Anki export as a bank YAML file."""
+    from bot.bank.importers.cli import run_import
+
+    out = args.out
+    if out is None:
+        try:
+            out = load_settings(require_token=False).banks_dir / f"{args.name}.yaml"
+        except ConfigError as exc:
+            print(f"viva: {exc}", file=sys.stderr)
+            return 2
+    return run_import(args.file, args.format, args.name, out, title=args.title, topic=args.topic, force=args.force,
+                      stdout=sys.stdout, stderr=sys.stderr)
+
+
 def cmd_run() -> int:
     """Start the bot until interrupted."""
     try:
@@ -133,6 +156,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return cmd_grade(args.file)
     if args.command == "practice":
         return cmd_practice(args)
+    if args.command == "import":
+        return cmd_import(args)
     return cmd_run()
 
 
