@@ -1,0 +1,279 @@
+"""Grading quality: per-kind pass rates, AUC and Pearson on labelled answers, stuffing and cross-question checks.
+
+Sets measured (each printed separately):
+
+- the project's own labelled data in ``tests/data/grading`` (``labelled.yaml``, ``flask_calibration.jsonl``,
+  ``adversarial.yaml`` and ``short_answers.yaml``);
+- the independent development set ``../shared/grading-dev`` next to the project (``flask.jsonl`` graded against
+  ``data/banks/flask.yaml``, ``general.jsonl`` with its own questions, ``stuffing.txt``). It is skipped with a
+  message when absent; ``--dev PATH`` points elsewhere.
+
+Per kind: n, mean label, mean score, pass rate (score at or above the question's pass score). Over a set: AUC
+(label >= 0.6 is a pass), Pearson and Spearman with the labels. Stuffing: how many (question, text) pairs pass.
+Cross: each correct answer graded against every other question of its set (a pass there is a false accept).
+
+    python bench/grading_quality.py [--dev ../shared/grading-dev] [--worst 0]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import statistics
+import sys
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+import yaml  # noqa: E402
+
+from bot.bank.loader import load_bank  # noqa: E402
+from bot.bank.models import KeyPoint, Question  # noqa: E402
+from bot.grading import grade  # noqa: E402
+
+PASS = 0.6
+OWN = ROOT / "tests" / "data" / "grading"
+CORRECT_KINDS = frozenset({"terse_correct", "full_correct", "para", "typo", "good", "terse", "full"})
+
+
+@dataclass(frozen=True)
+class Item:
+    """One labelled answer with its question."""
+
+    question: Question
+    kind: str
+    label: float
+    text: str
+
+
+def _key_point(raw: Any) -> KeyPoint:
+    """A KeyPoint from a bank-style entry."""
+    if isinstance(raw, str):
+        return KeyPoint(raw)
+    return KeyPoint(raw["point"], tuple(raw.get("accept", ())), float(raw.get("weight", 1.0)))
+
+
+def own_labelled() -> list[Item]:
+    """tests/data/grading/labelled.yaml."""
+    raw = yaml.safe_load((OWN / "labelled.yaml").read_text(encoding="utf-8"))
+    items = []
+    for q in raw["questions"]:
+        question = Question(
+            id=q["id"], prompt=q["prompt"], answer=" ".join(q["answer"].split()), topic=q["topic"],
+            key_points=tuple(_key_point(k) for k in q.get("key_points", ())),
+        )  # fmt: skip
+        items.extend(Item(question, r["kind"], float(r["label"]), r["text"]) for r in q["responses"])
+    return items
+
+
+def flask_questions() -> dict[str, Question]:
+    """The Flask bank's questions by id."""
+    return {q.id: q for q in load_bank(ROOT / "data" / "banks" / "flask.yaml").questions}
+
+
+def own_calibration(bank: dict[str, Question]) -> list[Item]:
+    """tests/data/grading/flask_calibration.jsonl (good 1.0, partial 0.4, wrong 0)."""
+    labels = {"good": 1.0, "partial": 0.4, "wrong": 0.0}
+    out = []
+    for line in (OWN / "flask_calibration.jsonl").read_text(encoding="utf-8").splitlines():
+        if line.strip():
+            r = json.loads(line)
+            out.append(Item(bank[r["id"]], r["kind"], labels[r["kind"]], r["response"]))
+    return out
+
+
+def own_adversarial(bank: dict[str, Question]) -> list[Item]:
+    """tests/data/grading/adversarial.yaml: answers of the new classes, labelled before tuning."""
+    path = OWN / "adversarial.yaml"
+    if not path.exists():
+        return []
+    raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    inline = {
+        q["id"]: Question(
+            id=q["id"], prompt=q["prompt"], answer=q["answer"],
+            key_points=tuple(_key_point(k) for k in q.get("key_points", ())),
+        )  # fmt: skip
+        for q in raw.get("questions", ())
+    }
+    questions = {**bank, **inline}
+    return [Item(questions[e["id"]], e["kind"], float(e["label"]), e["text"]) for e in raw["answers"]]
+
+
+def own_short() -> list[Item]:
+    """tests/data/grading/short_answers.yaml: exact, in a sentence, one typo, and false accepts."""
+    path = OWN / "short_answers.yaml"
+    if not path.exists():
+        return []
+    raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    out = []
+    for n, q in enumerate(raw["questions"]):
+        question = Question(id=f"s{n}", prompt=q["prompt"], short_answers=tuple(q["answers"]))
+        for kind in ("exact", "sentence", "typo", "wrong"):
+            for text in q.get(kind, ()):
+                out.append(Item(question, f"short_{kind}", 0.0 if kind == "wrong" else 1.0, str(text)))
+    return out
+
+
+def dev_flask(dev: Path, bank: dict[str, Question]) -> list[Item]:
+    """grading-dev/flask.jsonl against the Flask bank."""
+    out = []
+    for line in (dev / "flask.jsonl").read_text(encoding="utf-8").splitlines():
+        if line.strip():
+            r = json.loads(line)
+            out.append(Item(bank[r["id"]], r["kind"], float(r["label"]), r["response"]))
+    return out
+
+
+def dev_general(dev: Path) -> list[Item]:
+    """grading-dev/general.jsonl with its own questions."""
+    out = []
+    for line in (dev / "general.jsonl").read_text(encoding="utf-8").splitlines():
+        if not line.strip():
+            continue
+        q = json.loads(line)
+        question = Question(
+            id=q["id"], prompt=q["prompt"], answer=q["model_answer"],
+            key_points=tuple(_key_point(k) for k in q["key_points"]),
+        )  # fmt: skip
+        out.extend(Item(question, a["kind"], float(a["label"]), a["response"]) for a in q["answers"])
+    return out
+
+
+def stuffing(dev: Path) -> dict[str, str]:
+    """grading-dev/stuffing.txt: name → text."""
+    blocks = (dev / "stuffing.txt").read_text(encoding="utf-8").split("\n---\n")
+    out = {}
+    for b in blocks:
+        head, body = b.strip().split("\n", 1)
+        out[head[2:].split(":")[0]] = body.strip()
+    return out
+
+
+def roc_auc(scores: list[float], positive: list[bool]) -> float:
+    """Area under the ROC curve (ties count half)."""
+    pos = [s for s, p in zip(scores, positive, strict=True) if p]
+    neg = [s for s, p in zip(scores, positive, strict=True) if not p]
+    if not pos or not neg:
+        return float("nan")
+    wins = sum((1.0 if a > b else 0.5 if a == b else 0.0) for a in pos for b in neg)
+    return wins / (len(pos) * len(neg))
+
+
+def pearson(x: list[float], y: list[float]) -> float:
+    """Pearson correlation."""
+    mx, my = statistics.fmean(x), statistics.fmean(y)
+    cov = sum((a - mx) * (b - my) for a, b in zip(x, y, strict=True))
+    den = math.sqrt(sum((a - mx) ** 2 for a in x) * sum((b - my) ** 2 for b in y))
+    return cov / den if den else float("nan")
+
+
+def _ranks(values: list[float]) -> list[float]:
+    """Average ranks."""
+    order = sorted(range(len(values)), key=values.__getitem__)
+    ranks = [0.0] * len(values)
+    i = 0
+    while i < len(order):
+        j = i
+        while j + 1 < len(order) and values[order[j + 1]] == values[order[i]]:
+            j += 1
+        for k in range(i, j + 1):
+            ranks[order[k]] = (i + j) / 2 + 1
+        i = j + 1
+    return ranks
+
+
+def report(title: str, items: list[Item], worst: int) -> list[tuple[Item, float]]:
+    """Print per-kind figures and the set's AUC / Pearson; return (item, score) pairs."""
+    graded = [(i, grade(i.question, i.text)) for i in items]
+    scored = [(i, g.score) for i, g in graded]
+    print(f"\n== {title}: {len(items)} answers, {len({i.question.id for i in items})} questions")
+    kinds: dict[str, list[tuple[Item, float, bool]]] = defaultdict(list)
+    for i, g in graded:
+        kinds[i.kind].append((i, g.score, (g.verdict == "pass")))
+    print(f"  {'kind':16} {'n':>4} {'label':>6} {'score':>6} {'pass%':>6} {'label-pass%':>11}")
+    for kind, rows in sorted(kinds.items()):
+        n = len(rows)
+        print(
+            f"  {kind:16} {n:4d} {statistics.fmean(r[0].label for r in rows):6.2f} "
+            f"{statistics.fmean(r[1] for r in rows):6.2f} {100 * sum(r[2] for r in rows) / n:6.1f} "
+            f"{100 * sum(r[0].label >= PASS for r in rows) / n:11.1f}"
+        )
+    scores = [s for _, s in scored]
+    labels = [i.label for i, _ in scored]
+    if len(set(labels)) > 1:
+        auc = roc_auc(scores, [lab >= PASS for lab in labels])
+        agree = statistics.fmean(((g.verdict == "pass")) == (i.label >= PASS) for i, g in graded)
+        print(
+            f"  AUC {auc:.3f}  Pearson {pearson(scores, labels):.3f}  Spearman "
+            f"{pearson(_ranks(scores), _ranks(labels)):.3f}  pass agreement {100 * agree:.1f}%  "
+            f"MAE {statistics.fmean(abs(s - lab) for s, lab in zip(scores, labels, strict=True)):.3f}"
+        )
+    for i, s in sorted(scored, key=lambda p: -abs(p[1] - p[0].label))[:worst]:
+        print(f"    {i.label:4.2f} {s:4.2f} {i.kind:14} {i.question.id:24} {i.text[:100]!r}")
+    return scored
+
+
+def cross(title: str, items: Iterable[Item]) -> None:
+    """Correct answers graded against every other question of the set: the false-accept rate."""
+    correct = [i for i in items if i.kind in CORRECT_KINDS and i.label >= PASS]
+    questions = {i.question.id: i.question for i in correct}
+    total = passed = 0
+    for i in correct:
+        for qid, q in questions.items():
+            if qid != i.question.id:
+                total += 1
+                passed += (grade(q, i.text).verdict == "pass")
+    if total:
+        print(f"  cross ({title}): {passed}/{total} correct answers pass another question ({100 * passed / total:.2f}%)")
+
+
+def stuffing_report(texts: dict[str, str], questions: list[Question]) -> None:
+    """How many questions each stuffing text passes, and its best score."""
+    for name, text in texts.items():
+        graded = [grade(q, text) for q in questions]
+        passed = sum((g.verdict == "pass") for g in graded)
+        best = max(g.score for g in graded)
+        print(f"  stuffing {name:14} passes {passed}/{len(questions)} questions, max score {best:.2f}")
+
+
+def main() -> None:
+    """Grade every set and print the figures."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--dev", type=Path, default=ROOT.parent / "shared" / "grading-dev")
+    parser.add_argument("--worst", type=int, default=0, help="print the N largest disagreements per set")
+    args = parser.parse_args()
+    bank = flask_questions()
+    labelled = own_labelled()
+    report("own: labelled.yaml", labelled, args.worst)
+    cross("labelled", labelled)
+    report("own: flask_calibration.jsonl", own_calibration(bank), args.worst)
+    adversarial = own_adversarial(bank)
+    if adversarial:
+        report("own: adversarial.yaml", adversarial, args.worst)
+    short = own_short()
+    if short:
+        report("own: short_answers.yaml", short, args.worst)
+    if not (args.dev / "flask.jsonl").exists():
+        print(f"\n(skipped the development set: {args.dev} is absent)")
+        return
+    flask = dev_flask(args.dev, bank)
+    general = dev_general(args.dev)
+    report("grading-dev: flask.jsonl", flask, args.worst)
+    cross("flask", flask)
+    report("grading-dev: general.jsonl", general, args.worst)
+    cross("general", general)
+    report("grading-dev: both", flask + general, 0)
+    texts = stuffing(args.dev)
+    print("\n== stuffing")
+    stuffing_report(texts, list(bank.values()))
+    stuffing_report(texts, list({i.question.id: i.question for i in general}.values()))
+
+
+if __name__ == "__main__":
+    main()
