@@ -87,7 +87,6 @@ class Decision:
 
     post: bool
     daily_date: date | None
-    due_at: datetime | None
     late: bool = False
     skipped: bool = False
 
@@ -102,7 +101,7 @@ def decide(at: time, zone: ZoneInfo, now: datetime, last_posted_on: date | None,
         if due > now:
             continue
         if now - due <= grace:
-            return Decision(True, day, due, late=now - due > timedelta(minutes=1))
+            return Decision(True, day, late=now - due > timedelta(minutes=1))
         if day == today:
-            return Decision(False, day, due, skipped=True)
-    return Decision(False, None, None)
+            return Decision(False, day, skipped=True)
+    return Decision(False, None)

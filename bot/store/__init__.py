@@ -31,7 +31,18 @@ answers cost a handful of COMMITs (and fsyncs) instead of 1,000, and nobody is a
 
 from bot.store.answers import Answer
 from bot.store.api import Store, open_store
-from bot.store.errors import AlreadyAnswered, SchemaTooNew, SessionConflict, StoreError
+from bot.store.errors import (
+    AlreadyAnswered,
+    IntegrityViolation,
+    NotFound,
+    PostNotFound,
+    ScheduleNotFound,
+    SchemaTooNew,
+    SessionConflict,
+    SessionNotFound,
+    StoreClosed,
+    StoreError,
+)
 from bot.store.leaderboard import LeaderRow, MemberStats, RankInfo, TopicStat, period_bounds
 from bot.store.posts import Post
 from bot.store.schedules import Schedule
@@ -42,15 +53,21 @@ __all__ = [
     "AlreadyAnswered",
     "Answer",
     "GuildSettings",
+    "IntegrityViolation",
     "LeaderRow",
     "MemberStats",
+    "NotFound",
     "Post",
+    "PostNotFound",
     "RankInfo",
     "Schedule",
+    "ScheduleNotFound",
     "SchemaTooNew",
     "SessionConflict",
+    "SessionNotFound",
     "SessionRow",
     "Store",
+    "StoreClosed",
     "StoreError",
     "TopicStat",
     "open_store",

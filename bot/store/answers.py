@@ -6,15 +6,15 @@ import asyncio
 import json
 import logging
 import math
-import sqlite3
 from collections import deque
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from bot.store.db import Database, from_us, to_us
-from bot.store.errors import AlreadyAnswered, StoreError
+from bot.store.db import Database, Row, from_us, to_us
+from bot.store.errors import AlreadyAnswered, PostNotFound, StoreClosed
+from bot.store.reviews import review_answers_since
 
 logger = logging.getLogger(__name__)
 
@@ -52,23 +52,16 @@ SELECT id, :user_id, :response, :score, :verdict, :passed, :points, :hits, :miss
 FROM posts WHERE id = :post_id
 ON CONFLICT (post_id, user_id) DO NOTHING
 """
+ANSWER_COLUMNS = (
+    "id, post_id, guild_id, user_id, response, score, verdict, points, hits, misses, answered_at, "
+    "bank, topic, kind, passed"
+)
+_SELECT = f"SELECT {ANSWER_COLUMNS} FROM answers"  # noqa: S608 (a constant column list)
 _MAX_ID = "SELECT coalesce(max(id), 0) FROM answers"
-_SINCE = """
-SELECT id, post_id, guild_id, user_id, response, score, verdict, points, hits, misses, answered_at,
-       bank, topic, kind, passed
-FROM answers WHERE id > ? ORDER BY id
-"""
+_SINCE = f"{_SELECT} WHERE id > ? ORDER BY id"
 _EXISTING_POSTS = "SELECT id FROM posts WHERE id IN (SELECT value FROM json_each(?))"
-_GET = """
-SELECT id, post_id, guild_id, user_id, response, score, verdict, points, hits, misses, answered_at,
-       bank, topic, kind, passed
-FROM answers WHERE post_id = ? AND user_id = ?
-"""
-_FOR_POST = """
-SELECT id, post_id, guild_id, user_id, response, score, verdict, points, hits, misses, answered_at,
-       bank, topic, kind, passed
-FROM answers WHERE post_id = ? ORDER BY answered_at, id
-"""
+_GET = f"{_SELECT} WHERE post_id = ? AND user_id = ?"
+_FOR_POST = f"{_SELECT} WHERE post_id = ? ORDER BY answered_at, id"
 
 
 def points_to_milli(points: float) -> int:
@@ -76,7 +69,7 @@ def points_to_milli(points: float) -> int:
     return round(points * 1000)
 
 
-def answer_from_row(row: sqlite3.Row) -> Answer:
+def answer_from_row(row: Row) -> Answer:
     """An `answers` row as an Answer."""
     return Answer(
         id=row["id"],
@@ -171,7 +164,7 @@ class AnswerWriter:
     async def submit(self, params: dict[str, Any]) -> Answer:
         """Queue one answer and wait until it is committed (or refused)."""
         if self._db.closed:
-            raise StoreError("the store is closed")
+            raise StoreClosed
         loop = asyncio.get_running_loop()
         pending = _Pending(params, loop.create_future())
         self._queue.append(pending)
@@ -211,6 +204,10 @@ class AnswerWriter:
             before = (await tx.fetchone(_MAX_ID))[0]  # type: ignore[index]
             await tx.executemany(_INSERT, [p.params for p in batch])
             inserted = {(r["post_id"], r["user_id"]): r for r in await tx.fetchall(_SINCE, (before,))}
+            try:  # every graded answer updates its review card, in the same transaction
+                await review_answers_since(tx, before)
+            except Exception:  # a card is derived data: never lose answers over it
+                logger.exception("could not update the review cards of answers after id %s", before)
             unresolved = [p for p in batch if (p.params["post_id"], p.params["user_id"]) not in inserted]
             existing: set[int] = set()
             if unresolved:
@@ -226,7 +223,7 @@ class AnswerWriter:
             elif key[0] in existing:
                 _fail(pending, AlreadyAnswered(key[0], key[1]))
             else:
-                _fail(pending, StoreError(f"no post {key[0]}"))
+                _fail(pending, PostNotFound(key[0]))
 
 
 def _succeed(pending: _Pending, answer: Answer) -> None:

@@ -9,18 +9,19 @@ from collections.abc import AsyncIterator, Iterable, Sequence
 from contextlib import asynccontextmanager
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, Protocol
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import aiosqlite
 
-from bot.store.errors import StoreError
+from bot.store.errors import IntegrityViolation, StoreClosed, StoreError
 from bot.store.migrate import check_not_newer, latest_version, load_migrations, migrate, schema_version
 
 logger = logging.getLogger(__name__)
 
 MIN_SQLITE = (3, 37, 0)  # STRICT tables (3.37), RETURNING (3.35)
 BUSY_TIMEOUT_MS = 5000
+_BUSY_TIMEOUT_SQL = f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS:d}"  # a constant int: pragmas take no parameters
 Synchronous = Literal["NORMAL", "FULL", "EXTRA"]
 # Pragma values cannot be bound; only these fixed statements are ever run.
 _SYNCHRONOUS_SQL: dict[str, str] = {
@@ -32,6 +33,22 @@ _SYNCHRONOUS_SQL: dict[str, str] = {
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 _MICRO = timedelta(microseconds=1)
 Params = Sequence[Any] | dict[str, Any]
+
+
+class Row(Protocol):
+    """A result row, by column name or position (sqlite3.Row and asyncpg.Record both are)."""
+
+    def __getitem__(self, key: int | str, /) -> Any: ...
+
+
+_INTEGRITY_KINDS = {"UNIQUE": "unique", "FOREIGN KEY": "foreign_key", "CHECK": "check", "NOT NULL": "not_null"}
+
+
+def integrity_error(exc: sqlite3.IntegrityError) -> IntegrityViolation:
+    """SQLite's IntegrityError as the store's driver-neutral IntegrityViolation."""
+    text = str(exc)
+    head, _, detail = text.partition(" constraint failed")
+    return IntegrityViolation(_INTEGRITY_KINDS.get(head, "other"), detail.lstrip(": "), text)
 
 
 def to_us(dt: datetime) -> int:
@@ -94,15 +111,18 @@ class Database:
 
     def _check_open(self) -> None:
         if self.closed:
-            raise StoreError("the store is closed")
+            raise StoreClosed
 
-    async def fetchall(self, sql: str, params: Params = ()) -> list[sqlite3.Row]:
+    async def fetchall(self, sql: str, params: Params = ()) -> list[Row]:
         """Run a read statement and return all rows."""
         self._check_open()
         async with self.lock:
-            return list(await self.conn.execute_fetchall(sql, params))
+            try:
+                return list(await self.conn.execute_fetchall(sql, params))
+            except sqlite3.IntegrityError as exc:
+                raise integrity_error(exc) from exc
 
-    async def fetchone(self, sql: str, params: Params = ()) -> sqlite3.Row | None:
+    async def fetchone(self, sql: str, params: Params = ()) -> Row | None:
         """Run a read statement and return its first row, or None."""
         rows = await self.fetchall(sql, params)
         return rows[0] if rows else None
@@ -158,21 +178,30 @@ class Tx:
 
     async def execute(self, sql: str, params: Params = ()) -> int:
         """Run a write statement; return the number of rows it changed."""
-        cursor = await self.conn.execute(sql, params)
+        try:
+            cursor = await self.conn.execute(sql, params)
+        except sqlite3.IntegrityError as exc:
+            raise integrity_error(exc) from exc
         count = cursor.rowcount
         await cursor.close()
         return count
 
     async def executemany(self, sql: str, rows: Iterable[Params]) -> None:
         """Run one write statement for every parameter set."""
-        cursor = await self.conn.executemany(sql, rows)
+        try:
+            cursor = await self.conn.executemany(sql, rows)
+        except sqlite3.IntegrityError as exc:
+            raise integrity_error(exc) from exc
         await cursor.close()
 
-    async def fetchall(self, sql: str, params: Params = ()) -> list[sqlite3.Row]:
+    async def fetchall(self, sql: str, params: Params = ()) -> list[Row]:
         """Run a statement (SELECT or ... RETURNING) and return all rows."""
-        return list(await self.conn.execute_fetchall(sql, params))
+        try:
+            return list(await self.conn.execute_fetchall(sql, params))
+        except sqlite3.IntegrityError as exc:
+            raise integrity_error(exc) from exc
 
-    async def fetchone(self, sql: str, params: Params = ()) -> sqlite3.Row | None:
+    async def fetchone(self, sql: str, params: Params = ()) -> Row | None:
         """Run a statement and return its first row, or None."""
         rows = await self.fetchall(sql, params)
         return rows[0] if rows else None
@@ -200,7 +229,7 @@ async def connect(path: str | Path, *, synchronous: Synchronous = "FULL") -> Dat
     conn = await aiosqlite.connect(name, isolation_level=None)
     try:
         conn.row_factory = sqlite3.Row
-        await conn.execute("PRAGMA busy_timeout = 5000")  # BUSY_TIMEOUT_MS
+        await conn.execute(_BUSY_TIMEOUT_SQL)
         # Refuse before changing anything in a file written by a newer version.
         check_not_newer(name, await schema_version(conn), known)
         mode = next(iter(await conn.execute_fetchall("PRAGMA journal_mode = WAL")))[0]

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import sqlite3
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Literal
 
-from bot.store.db import Database, Tx, date_opt, date_text, from_us, from_us_opt, to_us, to_us_opt
-from bot.store.errors import StoreError
+from bot.store.db import Database, Row, Tx, date_opt, date_text, from_us, from_us_opt, to_us, to_us_opt
+from bot.store.errors import IntegrityViolation, PostNotFound, SessionNotFound
 
 PostKind = Literal["quiz", "interview", "daily"]
 POST_KINDS: tuple[str, ...] = ("quiz", "interview", "daily")
@@ -38,29 +37,17 @@ POST_COLUMNS = (
     "id, guild_id, channel_id, message_id, kind, bank, question_id, topic, difficulty, "
     "posted_at, closes_at, closed_at, session_id, daily_date"
 )
-_INSERT = """
+_INSERT = f"""
 INSERT INTO posts (guild_id, channel_id, message_id, kind, bank, question_id, topic, difficulty,
                    posted_at, closes_at, session_id, daily_date)
 VALUES (:guild_id, :channel_id, :message_id, :kind, :bank, :question_id, :topic, :difficulty,
         :posted_at, :closes_at, :session_id, :daily_date)
-RETURNING id, guild_id, channel_id, message_id, kind, bank, question_id, topic, difficulty,
-          posted_at, closes_at, closed_at, session_id, daily_date
-"""
-_GET = """
-SELECT id, guild_id, channel_id, message_id, kind, bank, question_id, topic, difficulty,
-       posted_at, closes_at, closed_at, session_id, daily_date
-FROM posts WHERE id = ?
-"""
-_OPEN_ALL = """
-SELECT id, guild_id, channel_id, message_id, kind, bank, question_id, topic, difficulty,
-       posted_at, closes_at, closed_at, session_id, daily_date
-FROM posts WHERE closed_at IS NULL ORDER BY posted_at, id
-"""
-_OPEN_KIND = """
-SELECT id, guild_id, channel_id, message_id, kind, bank, question_id, topic, difficulty,
-       posted_at, closes_at, closed_at, session_id, daily_date
-FROM posts WHERE closed_at IS NULL AND kind = ? ORDER BY posted_at, id
-"""
+RETURNING {POST_COLUMNS}
+"""  # noqa: S608 (constant column list)
+_SELECT = f"SELECT {POST_COLUMNS} FROM posts"  # noqa: S608 (a constant column list)
+_GET = f"{_SELECT} WHERE id = ?"
+_OPEN_ALL = f"{_SELECT} WHERE closed_at IS NULL ORDER BY posted_at, id"
+_OPEN_KIND = f"{_SELECT} WHERE closed_at IS NULL AND kind = ? ORDER BY posted_at, id"
 _SET_MESSAGE = "UPDATE posts SET message_id = ? WHERE id = ?"
 _CLOSE = "UPDATE posts SET closed_at = coalesce(closed_at, ?) WHERE id = ?"
 _RECENT_DAILY = """
@@ -69,7 +56,7 @@ ORDER BY posted_at DESC, id DESC LIMIT ?
 """
 
 
-def post_from_row(row: sqlite3.Row) -> Post:
+def post_from_row(row: Row) -> Post:
     """A `posts` row as a Post."""
     return Post(
         id=row["id"],
@@ -132,9 +119,9 @@ async def insert_post(
     }
     try:
         row = await tx.fetchone(_INSERT, params)
-    except sqlite3.IntegrityError as exc:
-        if session_id is not None and "FOREIGN KEY" in str(exc):
-            raise StoreError(f"no session {session_id}") from exc
+    except IntegrityViolation as exc:
+        if session_id is not None and exc.kind == "foreign_key":
+            raise SessionNotFound(session_id) from exc
         raise
     assert row is not None
     return post_from_row(row)
@@ -180,17 +167,17 @@ class PostsMixin:
             )
 
     async def set_post_message(self, post_id: int, message_id: int) -> None:
-        """Remember the Discord message that shows the post; StoreError if the post does not exist."""
+        """Remember the Discord message that shows the post; PostNotFound if the post does not exist."""
         async with self._db.transaction() as tx:
             if await tx.execute(_SET_MESSAGE, (message_id, post_id)) == 0:
-                raise StoreError(f"no post {post_id}")
+                raise PostNotFound(post_id)
 
     async def close_post(self, post_id: int, closed_at: datetime) -> None:
         """Close the post to answers (idempotent: the first closing time is kept)."""
         at = to_us(closed_at)
         async with self._db.transaction() as tx:
             if await tx.execute(_CLOSE, (at, post_id)) == 0:
-                raise StoreError(f"no post {post_id}")
+                raise PostNotFound(post_id)
 
     async def get_post(self, post_id: int) -> Post | None:
         """The post with this id, or None."""

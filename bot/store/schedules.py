@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import re
-import sqlite3
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from bot.store.db import Database, date_opt, date_text, zone
-from bot.store.errors import StoreError
+from bot.store.db import Database, Row, date_opt, date_text, zone
+from bot.store.errors import IntegrityViolation, ScheduleNotFound
 from bot.store.posts import Post, insert_post
 
 _LOCAL_TIME = re.compile(r"^(?:[01]\d|2[0-3]):[0-5]\d$")
@@ -30,7 +29,9 @@ class Schedule:
 
 
 _COLUMNS = "guild_id, channel_id, local_time, timezone, bank, topic, reveal_hours, active, last_posted_on"
-_UPSERT = """
+# Re-setting a schedule keeps the last date that was really posted, but drops a mark that only skipped a date
+# (`skip_daily_through`): the caller decides afresh whether the new time has passed today.
+_UPSERT = f"""
 INSERT INTO schedules (guild_id, channel_id, local_time, timezone, bank, topic, reveal_hours, active)
 VALUES (:guild_id, :channel_id, :local_time, :timezone, :bank, :topic, :reveal_hours, 1)
 ON CONFLICT (guild_id) DO UPDATE SET
@@ -40,17 +41,14 @@ ON CONFLICT (guild_id) DO UPDATE SET
     bank = excluded.bank,
     topic = excluded.topic,
     reveal_hours = excluded.reveal_hours,
-    active = 1
-RETURNING guild_id, channel_id, local_time, timezone, bank, topic, reveal_hours, active, last_posted_on
-"""
-_GET = """
-SELECT guild_id, channel_id, local_time, timezone, bank, topic, reveal_hours, active, last_posted_on
-FROM schedules WHERE guild_id = ?
-"""
-_ACTIVE = """
-SELECT guild_id, channel_id, local_time, timezone, bank, topic, reveal_hours, active, last_posted_on
-FROM schedules WHERE active = 1 ORDER BY guild_id
-"""
+    active = 1,
+    last_posted_on = (SELECT max(p.daily_date) FROM posts AS p WHERE p.guild_id = excluded.guild_id
+                      AND p.kind = 'daily')
+RETURNING {_COLUMNS}
+"""  # noqa: S608 (constant column list)
+_SELECT = f"SELECT {_COLUMNS} FROM schedules"  # noqa: S608 (a constant column list)
+_GET = f"{_SELECT} WHERE guild_id = ?"
+_ACTIVE = f"{_SELECT} WHERE active = 1 ORDER BY guild_id"
 _DISABLE = "UPDATE schedules SET active = 0 WHERE guild_id = ?"
 _MARK_POSTED = """
 UPDATE schedules SET last_posted_on = :day
@@ -63,9 +61,10 @@ UPDATE schedules SET last_posted_on = :day
 WHERE guild_id = :guild_id AND (last_posted_on IS NULL OR last_posted_on <= :day)
 """
 _EXISTS = "SELECT 1 FROM schedules WHERE guild_id = ?"
+_DAILY_UNIQUE = ("ux_posts_daily", "posts.guild_id, posts.daily_date")  # PostgreSQL's name, SQLite's columns
 
 
-def _schedule(row: sqlite3.Row) -> Schedule:
+def _schedule(row: Row) -> Schedule:
     return Schedule(
         guild_id=row["guild_id"],
         channel_id=row["channel_id"],
@@ -99,7 +98,11 @@ class SchedulesMixin:
         topic: str | None,
         reveal_hours: int | None = None,
     ) -> Schedule:
-        """Create or replace the guild's schedule; re-activates it and keeps `last_posted_on`."""
+        """Create or replace the guild's schedule; re-activates it.
+
+        `last_posted_on` becomes the last date actually posted: a date only marked as handled is forgotten, so
+        correcting the time to a later one today still posts today.
+        """
         if not isinstance(local_time, str) or not _LOCAL_TIME.match(local_time):
             raise ValueError(f"local_time must be 'HH:MM' (00:00..23:59), got {local_time!r}")
         zone(timezone)
@@ -158,7 +161,7 @@ class SchedulesMixin:
 
         Returns None, inserting nothing, when that date (or a later one) was already posted. With
         ``even_if_skipped`` a date that was only marked as handled (``skip_daily_through``) can still be posted,
-        once. StoreError if the guild has no schedule.
+        once. ScheduleNotFound if the guild has no schedule.
         """
         day = date_text(daily_date)
         mark = _MARK_POSTED_OR_SKIPPED if even_if_skipped else _MARK_POSTED
@@ -166,7 +169,7 @@ class SchedulesMixin:
             async with self._db.transaction() as tx:
                 if await tx.execute(mark, {"day": day, "guild_id": guild_id}) == 0:
                     if await tx.fetchone(_EXISTS, (guild_id,)) is None:
-                        raise StoreError(f"guild {guild_id} has no daily schedule")
+                        raise ScheduleNotFound(guild_id)
                     raise _AlreadyPosted
                 try:
                     return await insert_post(
@@ -184,8 +187,8 @@ class SchedulesMixin:
                         message_id=None,
                         daily_date=daily_date,
                     )
-                except sqlite3.IntegrityError as exc:
-                    if "ux_posts_daily" in str(exc) or "posts.guild_id, posts.daily_date" in str(exc):
+                except IntegrityViolation as exc:
+                    if exc.kind == "unique" and exc.constraint in _DAILY_UNIQUE:
                         raise _AlreadyPosted from exc
                     raise
         except _AlreadyPosted:

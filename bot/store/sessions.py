@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import json
-import sqlite3
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Literal
 
-from bot.store.db import Database, from_us, to_us
-from bot.store.errors import SessionConflict, StoreError
+from bot.store.db import Database, Row, from_us, to_us
+from bot.store.errors import IntegrityViolation, SessionConflict, SessionNotFound
 
 SessionKind = Literal["quiz", "interview"]
 SESSION_KINDS: tuple[str, ...] = ("quiz", "interview")
@@ -30,38 +29,25 @@ class SessionRow:
     updated_at: datetime
 
 
-_INSERT = """
+SESSION_COLUMNS = "id, kind, guild_id, channel_id, owner_id, state, active, created_at, updated_at"
+_INSERT = f"""
 INSERT INTO sessions (kind, guild_id, channel_id, owner_id, state, active, created_at, updated_at)
 VALUES (:kind, :guild_id, :channel_id, :owner_id, :state, 1, :now, :now)
-RETURNING id, kind, guild_id, channel_id, owner_id, state, active, created_at, updated_at
-"""
+RETURNING {SESSION_COLUMNS}
+"""  # noqa: S608 (constant column list)
 _UPDATE = "UPDATE sessions SET state = ?, updated_at = ? WHERE id = ?"
 _UPDATE_CHANNEL = "UPDATE sessions SET state = ?, updated_at = ?, channel_id = ? WHERE id = ?"
 _FINISH = "UPDATE sessions SET active = 0, finished_at = :now, updated_at = :now WHERE id = :id AND active = 1"
 _EXISTS = "SELECT 1 FROM sessions WHERE id = ?"
-_GET = """
-SELECT id, kind, guild_id, channel_id, owner_id, state, active, created_at, updated_at
-FROM sessions WHERE id = ?
-"""
-_ACTIVE_ALL = """
-SELECT id, kind, guild_id, channel_id, owner_id, state, active, created_at, updated_at
-FROM sessions WHERE active = 1 ORDER BY id
-"""
-_ACTIVE_KIND = """
-SELECT id, kind, guild_id, channel_id, owner_id, state, active, created_at, updated_at
-FROM sessions WHERE active = 1 AND kind = ? ORDER BY id
-"""
-_IN_CHANNEL = """
-SELECT id, kind, guild_id, channel_id, owner_id, state, active, created_at, updated_at
-FROM sessions WHERE active = 1 AND channel_id = ? AND kind = ? ORDER BY id LIMIT 1
-"""
-_OF_OWNER = """
-SELECT id, kind, guild_id, channel_id, owner_id, state, active, created_at, updated_at
-FROM sessions WHERE active = 1 AND guild_id = ? AND owner_id = ? AND kind = ? ORDER BY id LIMIT 1
-"""
+_SELECT = f"SELECT {SESSION_COLUMNS} FROM sessions"  # noqa: S608 (a constant column list)
+_GET = f"{_SELECT} WHERE id = ?"
+_ACTIVE_ALL = f"{_SELECT} WHERE active = 1 ORDER BY id"
+_ACTIVE_KIND = f"{_SELECT} WHERE active = 1 AND kind = ? ORDER BY id"
+_IN_CHANNEL = f"{_SELECT} WHERE active = 1 AND channel_id = ? AND kind = ? ORDER BY id LIMIT 1"
+_OF_OWNER = f"{_SELECT} WHERE active = 1 AND guild_id = ? AND owner_id = ? AND kind = ? ORDER BY id LIMIT 1"
 
 
-def _session(row: sqlite3.Row) -> SessionRow:
+def _session(row: Row) -> SessionRow:
     return SessionRow(
         id=row["id"],
         kind=row["kind"],
@@ -87,14 +73,8 @@ def _kind(kind: str) -> str:
     return kind
 
 
-def _conflict(kind: str) -> SessionConflict:
-    if kind == "quiz":
-        return SessionConflict("A quiz is already running in this channel.")
-    return SessionConflict("You already have an interview in progress.")
-
-
-def _is_conflict(exc: sqlite3.IntegrityError) -> bool:
-    return "UNIQUE" in str(exc)
+def _is_conflict(exc: IntegrityViolation) -> bool:
+    return exc.kind == "unique"
 
 
 class SessionsMixin:
@@ -124,9 +104,9 @@ class SessionsMixin:
         try:
             async with self._db.transaction() as tx:
                 row = await tx.fetchone(_INSERT, params)
-        except sqlite3.IntegrityError as exc:
+        except IntegrityViolation as exc:
             if _is_conflict(exc):
-                raise _conflict(kind) from exc
+                raise SessionConflict(kind, guild_id=guild_id, channel_id=channel_id, owner_id=owner_id) from exc
             raise
         assert row is not None
         return _session(row)
@@ -143,20 +123,20 @@ class SessionsMixin:
                 else:
                     changed = await tx.execute(_UPDATE_CHANNEL, (encoded, at, channel_id, session_id))
                 if changed == 0:
-                    raise StoreError(f"no session {session_id}")
-        except sqlite3.IntegrityError as exc:
+                    raise SessionNotFound(session_id)
+        except IntegrityViolation as exc:
             if _is_conflict(exc):
-                raise _conflict("quiz") from exc
+                raise SessionConflict("quiz", channel_id=channel_id) from exc
             raise
 
     async def finish_session(self, session_id: int, now: datetime) -> None:
-        """Mark the session finished (a no-op if it already is); StoreError if it does not exist."""
+        """Mark the session finished (a no-op if it already is); SessionNotFound if it does not exist."""
         at = to_us(now)
         async with self._db.transaction() as tx:
             if await tx.execute(_FINISH, {"now": at, "id": session_id}) == 0 and (
                 await tx.fetchone(_EXISTS, (session_id,)) is None
             ):
-                raise StoreError(f"no session {session_id}")
+                raise SessionNotFound(session_id)
 
     async def get_session(self, session_id: int) -> SessionRow | None:
         """The session with this id (active or finished), or None."""

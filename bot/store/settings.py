@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import sqlite3
 from dataclasses import dataclass
 from typing import Any
 
-from bot.store.db import Database, zone
+from bot.store.db import Database, Row, zone
 
 _FIELDS = ("timezone", "spoilers", "quiz_role_id", "default_bank")
 
@@ -22,19 +21,20 @@ class GuildSettings:
     default_bank: str | None = None
 
 
-_GET = "SELECT guild_id, timezone, spoilers, quiz_role_id, default_bank FROM guild_settings WHERE guild_id = ?"
-_UPSERT = """
-INSERT INTO guild_settings (guild_id, timezone, spoilers, quiz_role_id, default_bank)
+_COLUMNS = "guild_id, timezone, spoilers, quiz_role_id, default_bank"
+_GET = f"SELECT {_COLUMNS} FROM guild_settings WHERE guild_id = ?"  # noqa: S608 (a constant column list)
+_UPSERT = f"""
+INSERT INTO guild_settings ({_COLUMNS})
 VALUES (:guild_id, :timezone, :spoilers, :quiz_role_id, :default_bank)
 ON CONFLICT (guild_id) DO UPDATE SET
     timezone = excluded.timezone,
     spoilers = excluded.spoilers,
     quiz_role_id = excluded.quiz_role_id,
     default_bank = excluded.default_bank
-"""
+"""  # noqa: S608 (constant column list)
 
 
-def _row(guild_id: int, row: sqlite3.Row | None) -> GuildSettings:
+def _row(guild_id: int, row: Row | None) -> GuildSettings:
     if row is None:
         return GuildSettings(guild_id)
     return GuildSettings(

@@ -70,7 +70,7 @@ def test_decide_on_time_late_and_skipped() -> None:
     on_time = decide(at, BERLIN, utc(2026, 3, 29, 7), date(2026, 3, 28), GRACE)
     assert on_time.post and on_time.daily_date == date(2026, 3, 29) and not on_time.late
     late = decide(at, BERLIN, utc(2026, 3, 29, 8, 30), date(2026, 3, 28), GRACE)
-    assert late.post and late.late and late.due_at == utc(2026, 3, 29, 7)
+    assert late.post and late.late and late.daily_date == date(2026, 3, 29)
     edge = decide(at, BERLIN, utc(2026, 3, 29, 9), date(2026, 3, 28), GRACE)
     assert edge.post  # exactly at the end of the grace window
     skipped = decide(at, BERLIN, utc(2026, 3, 29, 9, 0, 1), date(2026, 3, 28), GRACE)

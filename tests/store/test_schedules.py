@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import asyncio
-from datetime import date
+from datetime import date, time, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 
+from bot.schedule.daily import decide
 from bot.store import Post, Schedule, Store, StoreError
 
 from .conftest import utc
@@ -170,3 +172,25 @@ async def test_a_skipped_date_can_be_posted_once_on_request(store: Store) -> Non
     assert post is not None and post.daily_date == day
     assert await store.create_daily_post(**common, even_if_skipped=True) is None  # but never twice
     assert len([p for p in await store.open_posts("daily") if p.guild_id == 78]) == 1
+
+
+async def test_correcting_a_passed_time_to_a_later_one_today_still_posts_today(store: Store) -> None:
+    # 10:00 in Berlin: /daily set 09:30 has passed, so today is marked handled (the first question is tomorrow's).
+    today = date(2026, 3, 2)
+    await set_default(store, local_time="09:30")
+    await store.skip_daily_through(1, today)
+    # Corrected to 18:00: today's question is still to come.
+    corrected = await set_default(store, local_time="18:00")
+    assert corrected.last_posted_on is None
+    d = decide(time(18), ZoneInfo("Europe/Berlin"), utc(2026, 3, 2, 17), corrected.last_posted_on, timedelta(hours=1))
+    assert d.post and d.daily_date == today
+    assert await post_daily(store, today) is not None
+
+
+async def test_re_setting_keeps_the_last_date_really_posted(store: Store) -> None:
+    await set_default(store)
+    await post_daily(store, date(2026, 3, 1))
+    await store.skip_daily_through(1, date(2026, 3, 3))  # 2 and 3 March only marked as handled
+    again = await set_default(store, local_time="20:00")
+    assert again.last_posted_on == date(2026, 3, 1)
+    assert await post_daily(store, date(2026, 3, 1)) is None  # a posted date is never posted twice

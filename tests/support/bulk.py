@@ -7,6 +7,7 @@ without building a dataclass per row.
 from __future__ import annotations
 
 import logging
+import re
 import sqlite3
 from collections.abc import Iterable
 
@@ -20,23 +21,7 @@ BulkPost = tuple[int, int, int, str, str, str, str, str, int, int | None, str | 
 # (post_id, user_id, response, score, verdict, passed 0/1, points in thousandths, answered_at_us)
 BulkAnswer = tuple[int, int, str, float, str, int, int, int]
 
-# Every index on `answers` (a test checks this list against the schema). Only these may be dropped.
-ANSWER_INDEXES: tuple[str, ...] = (
-    "ux_answers_post_user",
-    "ix_answers_board",
-    "ix_answers_board_bank",
-    "ix_answers_board_topic",
-    "ix_answers_member",
-    "ix_answers_member_daily",
-)
-_DROP_INDEX = {
-    "ux_answers_post_user": "DROP INDEX ux_answers_post_user",
-    "ix_answers_board": "DROP INDEX ix_answers_board",
-    "ix_answers_board_bank": "DROP INDEX ix_answers_board_bank",
-    "ix_answers_board_topic": "DROP INDEX ix_answers_board_topic",
-    "ix_answers_member": "DROP INDEX ix_answers_member",
-    "ix_answers_member_daily": "DROP INDEX ix_answers_member_daily",
-}
+_INDEX_NAME = re.compile(r"^[iu]x_answers_[a-z0-9_]+$")  # only such names are ever put into DROP INDEX
 _INDEX_SQL = "SELECT name, sql FROM sqlite_schema WHERE type = 'index' AND tbl_name = 'answers' AND sql IS NOT NULL"
 _INSERT_POST = """
 INSERT INTO posts (id, guild_id, channel_id, kind, bank, question_id, topic, difficulty, posted_at, closed_at,
@@ -57,20 +42,26 @@ JOIN posts AS p ON p.id = a.post_id
 async def answer_index_sql(store: Store) -> dict[str, str]:
     """name -> CREATE INDEX statement of every index on `answers`, as the schema has it."""
     rows = await store._db.fetchall(_INDEX_SQL)
-    return {r["name"]: r["sql"] for r in rows}
+    return {r["name"]: r["sql"] for r in rows if _INDEX_NAME.match(r["name"])}
+
+
+def _drop_sql(name: str) -> str:
+    if not _INDEX_NAME.match(name):
+        raise ValueError(f"not an index of answers: {name!r}")
+    return f"DROP INDEX {name}"
 
 
 async def drop_answer_indexes(store: Store, names: Iterable[str]) -> dict[str, str]:
-    """Drop these indexes of `answers` (from ANSWER_INDEXES only); return their CREATE statements."""
+    """Drop these indexes of `answers`; return their CREATE statements."""
     wanted = list(names)
-    unknown = [n for n in wanted if n not in _DROP_INDEX]
+    ddl = await answer_index_sql(store)
+    unknown = [n for n in wanted if n not in ddl]
     if unknown:
         raise ValueError(f"not an index of answers: {unknown}")
-    ddl = await answer_index_sql(store)
     dropped = {n: ddl[n] for n in wanted if n in ddl}
     async with store._db.transaction() as tx:
         for name in dropped:
-            await tx.execute(_DROP_INDEX[name])
+            await tx.execute(_drop_sql(name))
     return dropped
 
 
@@ -79,7 +70,7 @@ async def create_indexes(store: Store, ddl: dict[str, str]) -> None:
     current = await answer_index_sql(store)
     async with store._db.transaction() as tx:
         for name, statement in ddl.items():
-            if name not in _DROP_INDEX or not statement.startswith(("CREATE INDEX", "CREATE UNIQUE INDEX")):
+            if not _INDEX_NAME.match(name) or not statement.startswith(("CREATE INDEX", "CREATE UNIQUE INDEX")):
                 raise ValueError(f"refusing to run {statement!r}")
             if name not in current:
                 await tx.execute(statement)
@@ -97,7 +88,7 @@ async def bulk_load(
     ddl = await answer_index_sql(store) if defer_indexes else {}
     async with store._db.transaction() as tx:
         for name in ddl:
-            await tx.execute(_DROP_INDEX[name])
+            await tx.execute(_drop_sql(name))
         await tx.executemany(_INSERT_POST, posts)
         before = store._db.conn.total_changes
         await tx.executemany(_INSERT_ANSWER, answers)
