@@ -11,6 +11,7 @@ from bot.store.db import Database, Synchronous, connect
 from bot.store.leaderboard import LeaderboardMixin
 from bot.store.meta import MetaMixin
 from bot.store.posts import PostsMixin
+from bot.store.reviews import ReviewsMixin
 from bot.store.rounds import RoundsMixin
 from bot.store.schedules import SchedulesMixin
 from bot.store.sessions import SessionsMixin
@@ -20,7 +21,7 @@ logger = logging.getLogger(__name__)
 
 
 class Store(SettingsMixin, PostsMixin, AnswersMixin, LeaderboardMixin, SchedulesMixin, SessionsMixin, MetaMixin,
-            RoundsMixin):
+            RoundsMixin, ReviewsMixin):
     """Viva's persistence: every method is a coroutine over one SQLite connection."""
 
     def __init__(self, db: Database) -> None:
