@@ -187,14 +187,15 @@ def grade(question: Question, response: str) -> Grade:
     """Grade a free-text response to a question (pure and deterministic)."""
     prepared = _prepare(question)
     pass_score = question.pass_score
-    tokens = tokenize(response[:MAX_RESPONSE_CHARS])
-    if all(t.stop for t in tokens):
-        return _zero(prepared, pass_score)
-    if prepared.short:
-        found = match_short(prepared.short, tokens)
+    text = response[:MAX_RESPONSE_CHARS]
+    tokens = tokenize(text)
+    if prepared.short:  # before anything else: "D", "I", "Who Is It" are answers made of stopwords
+        found = match_short(prepared.short, tokens, text)
         if found is not None:
             answer, matched = found
             return Grade(1.0, "pass", (Hit(answer, matched, 1.0),), (), True)
+    if all(t.stop for t in tokens):
+        return _zero(prepared, pass_score)
     matcher = prepared.matcher
     if matcher is None:
         return _zero(prepared, pass_score)

@@ -4,21 +4,33 @@ Every token keeps its surface text (for feedback) and gets a matching *key*: NFK
 expanded (``don't`` → ``not``), punctuation turned into token breaks while code tokens stay whole
 (``url_for``, ``@app.route``, ``__name__``, ``app.run()``, ``127.0.0.1``, ``5000``), separators inside a
 code token removed (so ``url_for``, ``url-for`` and a joined ``url for`` meet on ``urlfor``) and a light
-suffix-stripping stem (``routes``/``routing``/``routed`` → ``rout``).
+Snowball stem (PyStemmer's C implementation: ``routes``/``routing``/``routed`` → ``rout``,
+``iterative``/``iteration`` → ``iter``); code tokens are never stemmed, and short answers use the light
+``stem`` (``serial`` is not ``serialization``). Jinja and URL syntax (``{{``, ``}}``, ``{%``, ``%}``, ``|``,
+``<int:id>``) are tokens too.
+
+Each key has a *specificity* weight (``token_weight``): rare words in general English (Zipf frequency from a
+shipped table, ``english_frequency.txt``) and code tokens weigh 1; everyday words and generic technical words
+("app", "file", "header") weigh less, down to ``MIN_WEIGHT``; ``is_weak`` says a key is not evidence on its own.
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
+from importlib import resources
 from itertools import chain
 from typing import NamedTuple
+
+import Stemmer
 
 __all__ = [
     "NEGATIONS",
     "STOPWORDS",
     "Token",
     "is_number",
+    "is_weak",
+    "light_stem",
     "join_key",
     "key_of",
     "max_edits",
@@ -50,7 +62,7 @@ _CONTRACTED = {"won": "will", "shan": "shall"}
 _THOUSANDS = re.compile(r"(?<=\d),(?=\d{3}\b)")
 # A token: optional decorator @, word characters joined by '.' or '_' (dotted names, IPs, decimals), an
 # optional call "()" or a "++"/"#" suffix (C++, C#). Everything else (hyphens too) separates tokens.
-_TOKEN = re.compile(r"@?\w+(?:[._]\w+)*(?:\(\)|\+\+|#)?")
+_TOKEN = re.compile(r"\{\{|\}\}|\{%|%\}|<\w+(?::\w+)?>|\||@?\w+(?:[._]\w+)*(?:\(\)|\+\+|#)?")
 _NUMBER = re.compile(r"\d+(?:\.\d+)*")
 
 NEGATIONS = frozenset(
@@ -88,6 +100,18 @@ _WEAK_WORDS = (
 
 VAGUE_WEIGHT = 0.5
 WEAK_WEIGHT = 0.5
+MIN_WEIGHT = 0.35  # the weight of the most common English words
+COMMON_ZIPF = 4.0  # words at or below this Zipf frequency (once per 100,000 words) weigh 1
+WEAK_BELOW = 0.7  # a key weighing less is weak: never evidence of a key point on its own
+GENERIC_WEIGHT = 0.5  # generic technical words, common in every answer about software
+# Generic technical words: they appear in answers to almost any programming question, whatever it asks.
+_GENERIC_WORDS = (
+    "app application file folder directory data database db header object function method class code value "
+    "variable type string number list system program server client page user key item part tool library "
+    "module package interface feature framework web site website default option setting config parameter "
+    "argument return instance support handle process thing easy simple run build create build built store "
+    "send get set add check way call result level layer output input access manage"
+)
 
 
 class Token(NamedTuple):
@@ -113,11 +137,28 @@ def max_edits(key: str) -> int:
 
 
 _IRREGULAR = {"using": "use", "used": "use", "uses": "use", "data": "data", "bus": "bus", "gas": "gas"}
+# Irregular plurals Snowball leaves apart from their singular.
+_PLURALS = {"children": "child", "indices": "index", "vertices": "vertex", "matrices": "matrix", "mice": "mous",
+            "analyses": "analysi", "criteria": "criterion", "men": "man", "women": "woman", "people": "person"}
+_SNOWBALL = Stemmer.Stemmer("english").stemWord
+
+
+def stem(word: str) -> str:
+    """The Snowball (Porter 2) stem of a casefolded word, with a few irregular plurals; non-words unchanged."""
+    if len(word) <= 2 or not word.isalpha():
+        return word
+    plural = _PLURALS.get(word)
+    return plural if plural is not None else _SNOWBALL(word)
+
+
+def _is_code(lower: str) -> bool:
+    """True for a code token (dotted or underscored name, decorator, call): matched whole, never stemmed."""
+    return "_" in lower or "." in lower or lower.startswith("@") or lower.endswith("()")
 _VOWELS = frozenset("aeiouy")
 _UNDOUBLE = frozenset("bdfgkmnprt")
 
 
-def stem(word: str) -> str:
+def light_stem(word: str) -> str:
     """A light suffix-stripping stem of a casefolded alphabetic word (plurals, -ing, -ed, -ly, -ation, -e, -y)."""
     if len(word) <= 3 or not word.isalpha():
         return word
@@ -180,7 +221,7 @@ def key_of(lower: str) -> tuple[str, str, bool]:
         result = (lower, lower, True)
     else:
         base = _squash(lower)
-        result = (base, stem(base), False)
+        result = (base, base if _is_code(lower) else stem(base), False)
     if len(_KEY_CACHE) < _CACHE_LIMIT:
         _KEY_CACHE[lower] = result
     return result
@@ -239,10 +280,52 @@ def tokenize(text: str) -> list[Token]:
 
 _VAGUE = frozenset(stem(w) for w in _VAGUE_WORDS.split())
 _WEAK = frozenset(stem(w) for w in _WEAK_WORDS.split())
+_GENERIC = frozenset(stem(w) for w in _GENERIC_WORDS.split())
+
+
+def _load_zipf() -> dict[str, float]:
+    """The shipped general-English frequency table: Snowball stem → Zipf frequency."""
+    text = resources.files("bot.grading").joinpath("english_frequency.txt").read_text(encoding="utf-8")
+    table: dict[str, float] = {}
+    for line in text.splitlines():
+        if line and not line.startswith("#"):
+            word, zipf = line.split()
+            table[word] = float(zipf)
+    return table
+
+
+_ZIPF = _load_zipf()
+_WEIGHT_CACHE: dict[str, float] = {}
+
+
+def zipf_of(key: str) -> float:
+    """General-English Zipf frequency of a key (0 for words outside the table, code and numbers)."""
+    return _ZIPF.get(key, 0.0)
 
 
 def token_weight(key: str) -> float:
-    """Weight of a content key: generic verbs, negations and quantifiers count half, others 1."""
+    """Specificity of a content key: 1 for rare words, code and numbers, down to ``MIN_WEIGHT`` for everyday ones.
+
+    Generic verbs, negations and quantifiers weigh half; generic technical words at most ``GENERIC_WEIGHT``.
+    """
+    hit = _WEIGHT_CACHE.get(key)
+    if hit is not None:
+        return hit
     if key in _VAGUE:
-        return VAGUE_WEIGHT
-    return WEAK_WEIGHT if key in _WEAK else 1.0
+        weight = VAGUE_WEIGHT
+    elif key in _WEAK:
+        weight = WEAK_WEIGHT
+    else:
+        zipf = _ZIPF.get(key, 0.0)
+        slope = (1.0 - MIN_WEIGHT) / 2.0  # from 1 at COMMON_ZIPF to MIN_WEIGHT two Zipf units above
+        weight = 1.0 if zipf <= COMMON_ZIPF else max(MIN_WEIGHT, 1.0 - (zipf - COMMON_ZIPF) * slope)
+        if key in _GENERIC:
+            weight = min(weight, GENERIC_WEIGHT)
+    if len(_WEIGHT_CACHE) < _CACHE_LIMIT:
+        _WEIGHT_CACHE[key] = weight
+    return weight
+
+
+def is_weak(key: str) -> bool:
+    """True for a key that is not evidence on its own (an everyday or generic word, a negation, a quantifier)."""
+    return token_weight(key) < WEAK_BELOW
