@@ -98,7 +98,7 @@ def own_adversarial(bank: dict[str, Question]) -> list[Item]:
         q["id"]: Question(
             id=q["id"], prompt=q["prompt"], answer=q["answer"],
             key_points=tuple(_key_point(k) for k in q.get("key_points", ())),
-        )  # fmt: skip
+        )
         for q in raw.get("questions", ())
     }
     questions = {**bank, **inline}
@@ -230,7 +230,8 @@ def cross(title: str, items: Iterable[Item]) -> None:
                 total += 1
                 passed += (grade(q, i.text).verdict == "pass")
     if total:
-        print(f"  cross ({title}): {passed}/{total} correct answers pass another question ({100 * passed / total:.2f}%)")
+        rate = 100 * passed / total
+        print(f"  cross ({title}): {passed}/{total} correct answers pass another question ({rate:.2f}%)")
 
 
 def stuffing_report(texts: dict[str, str], questions: list[Question]) -> None:

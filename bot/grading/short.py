@@ -9,8 +9,9 @@ A short answer passes when:
 3. otherwise its tokens occur as a contiguous run of whole tokens in the response (articles ignored, unless the
    answer is only articles), each equal after normalisation and *light* stemming ("serial" is not
    "serialization") or within a typo budget that grows with length: none below 5 characters, 1 edit up to 8,
-   then 2 (none for acronyms typed in capitals: "HTTP" is not "HTTPS"). Numbers must be exact. An answer made only of stopwords or single letters ("D", "at", "who is it")
-   counts in a sentence only at its end ("it's D") or at its start before at most two words ("D for sure").
+   then 2 (none for acronyms typed in capitals: "HTTP" is not "HTTPS"). Numbers must be exact. An answer
+   made only of stopwords or single letters ("D", "at", "who is it") counts in a sentence only at its end
+   ("it's D") or at its start before at most two words ("D for sure").
 
 "chair" never matches "air", "5000" never matches "50000" or "5001", and an occurrence right after a negation
 ("not 5000") does not count.

@@ -1,4 +1,4 @@
-"""Short answers on tests/data/grading/short_answers.yaml: exact always passes, in a sentence, one typo, no false accepts."""
+"""Short answers (tests/data/grading/short_answers.yaml): exact, in a sentence, one typo pass; others fail."""
 
 from __future__ import annotations
 
