@@ -12,6 +12,7 @@ from discord.ext import commands
 
 from bot.app import VivaBot
 from bot.cogs.common import bank_autocomplete, topic_autocomplete
+from bot.errors import BankError
 from bot.ui import embeds
 from bot.ui.respond import reply
 from bot.ui.views import pager_view
@@ -28,25 +29,65 @@ class LeaderboardCog(commands.Cog, name="Leaderboard"):
     def __init__(self, bot: VivaBot) -> None:
         self.bot = bot
 
-    @app_commands.command(name="leaderboard", description="Top members of this server, with your own rank")
+    @app_commands.command(name="leaderboard", description="Top members of this server; your own rank privately")
     @app_commands.describe(period="This week (default), this month or all time", bank="Only this bank",
                            topic="Only this topic")
     @app_commands.autocomplete(bank=bank_autocomplete, topic=topic_autocomplete)
     @app_commands.guild_only()
     async def leaderboard(self, interaction: discord.Interaction, period: Literal["week", "month", "all"] = "week",
                           bank: str | None = None, topic: str | None = None) -> None:
-        """Show the first page; page buttons keep working after a restart."""
+        """Show the first page publicly, then the caller's own rank privately; page buttons survive a restart."""
         if bank:
-            self.bot.catalog.bank(bank)  # clear error for an unknown bank
-        embed, view = await self.render(interaction.guild_id, interaction.user.id, period, bank, topic, 0)
+            bank = self.bot.catalog.bank(bank).name  # clear error for an unknown bank
+        if topic:
+            topic = self.known_topic(topic, bank)
+        embed, view, ranked = await self._page(interaction.guild_id, period, bank, topic, 0)
         if view is None:
             await reply(interaction, embed=embed, ephemeral=False)
         else:
             await reply(interaction, embed=embed, view=view, ephemeral=False)
+        if ranked:
+            await reply(interaction, embed=await self.rank_embed(interaction.guild_id, interaction.user.id, period,
+                                                                 bank, topic), ephemeral=True)
 
-    async def render(self, guild_id: int | None, user_id: int, period: str, bank: str | None, topic: str | None,
+    def known_topic(self, topic: str, bank: str | None) -> str:
+        """The topic as the banks spell it; BankError listing the topics that exist otherwise."""
+        banks = [self.bot.catalog.bank(bank)] if bank else list(self.bot.catalog.banks.values())
+        topics = sorted({t for b in banks for t in b.topics})
+        match = next((t for t in topics if t.lower() == topic.strip().lower()), None)
+        if match is None:
+            where = f"Bank '{bank}' has" if bank else "No bank has"
+            raise BankError(f"{where} no questions with topic '{topic}'. Topics: {', '.join(topics) or 'none'}.")
+        return match
+
+    async def rank_embed(self, guild_id: int | None, user_id: int, period: str, bank: str | None,
+                         topic: str | None) -> discord.Embed:
+        """The member's own rank on that leaderboard (sent only to them)."""
+        assert guild_id is not None
+        store, now = self.bot.store, self.bot.clock.now()
+        tz = (await store.get_settings(guild_id)).timezone
+        mine = await store.member_rank(guild_id, user_id, period, now=now, tz=tz, bank=bank, topic=topic)
+        embed = embeds.simple_embed("Your rank", f"Leaderboard {PERIOD_TITLE.get(period, period)}")
+        if mine is not None:
+            embed.add_field(name="You", value=f"#{mine.row.rank} of {mine.total} · **{mine.row.points:g}** pts · "
+                                              f"{mine.row.answers} answers · {mine.row.accuracy:.0%} passed")
+        else:
+            embed.add_field(name="You", value="Not ranked yet in this period: answer a question to join!")
+        return embed
+
+    async def render(self, guild_id: int | None, viewer_id: int, period: str, bank: str | None, topic: str | None,
                      page: int) -> tuple[discord.Embed, discord.ui.View | None]:
-        """One page of a leaderboard as an embed, with the caller's rank and page buttons."""
+        """One public page of a leaderboard as an embed, with page buttons.
+
+        Whoever asked or clicked (``viewer_id``) is not shown: the page is public, so a "You" line would show
+        one member's rank to everyone; the rank goes to its owner privately (`rank_embed`).
+        """
+        embed, view, _ = await self._page(guild_id, period, bank, topic, page)
+        return embed, view
+
+    async def _page(self, guild_id: int | None, period: str, bank: str | None, topic: str | None,
+                    page: int) -> tuple[discord.Embed, discord.ui.View | None, bool]:
+        """(embed, page buttons, whether anyone is ranked)."""
         assert guild_id is not None
         store, now = self.bot.store, self.bot.clock.now()
         tz = (await store.get_settings(guild_id)).timezone
@@ -58,18 +99,13 @@ class LeaderboardCog(commands.Cog, name="Leaderboard"):
         scope = " · ".join(x for x in (bank, topic) if x)
         title = f"🏆 Leaderboard — {PERIOD_TITLE.get(period, period)}" + (f" · {scope}" if scope else "")
         if not rows:
-            return embeds.simple_embed(title, "No answers yet in this period. Start a round with /quiz start!"), None
+            empty = "No answers yet in this period. Start a round with /quiz start!"
+            return embeds.simple_embed(title, empty), None, False
         lines = [f"**{r.rank}.** {embeds.mention(r.user_id)} — **{r.points:g}** pts · {r.answers} answers · "
                  f"{r.accuracy:.0%} passed" for r in rows]
         embed = embeds.simple_embed(title, "\n".join(lines))
-        mine = await store.member_rank(guild_id, user_id, period, now=now, tz=tz, bank=bank, topic=topic)
-        if mine is not None:
-            embed.add_field(name="You", value=f"#{mine.row.rank} of {mine.total} · **{mine.row.points:g}** pts · "
-                                              f"{mine.row.answers} answers · {mine.row.accuracy:.0%} passed")
-        else:
-            embed.add_field(name="You", value="Not ranked yet in this period: answer a question to join!")
         embed.set_footer(text=f"Page {page + 1}/{pages} · weeks start on Monday, {tz} time")
-        return embed, pager_view(period, page, pages, bank, topic)
+        return embed, pager_view(period, page, pages, bank, topic), True
 
     @app_commands.command(name="stats", description="Points, pass rate, streaks and topics of a member (default: you)")
     @app_commands.describe(member="Whose stats to show (default: you)")

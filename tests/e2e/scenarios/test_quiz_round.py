@@ -50,9 +50,9 @@ async def test_full_round_with_three_members(bot: VivaBot, viva: Viva, discord: 
     lines = lb.embed["description"].splitlines()
     assert lines == [f"**1.** <@{alice.id}> — **{alice_points:g}** pts · 3 answers · 100% passed",
                      f"**2.** <@{bob.id}> — **{bob_points:g}** pts · 3 answers · 33% passed"]
-    assert field(lb.message, "You").startswith("Not ranked yet")  # carol never answered
+    assert field(await lb.wait_followup(), "You").startswith("Not ranked yet")  # carol never answered (private)
     mine = await discord.slash(bob, "leaderboard", period="week", bank="trivia")
-    assert field(mine.message, "You").startswith(f"#2 of 2 · **{bob_points:g}** pts")
+    assert field(await mine.wait_followup(), "You").startswith(f"#2 of 2 · **{bob_points:g}** pts")
     stats = await discord.slash(alice, "stats")
     assert stats.ephemeral and stats.embed["description"] == f"**{alice_points:g}** points from 3 answers · 100% passed"
     stats = await discord.slash(alice, "stats", options={"member": bob})
