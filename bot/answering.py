@@ -7,6 +7,8 @@ quiz runner listens for new answers so it can close a question early.
 from __future__ import annotations
 
 import logging
+import re
+import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -20,8 +22,44 @@ from bot.store import AlreadyAnswered, Answer, Post, Store
 
 logger = logging.getLogger(__name__)
 
+# Characters that show nothing: a message made only of these (and spaces) is empty, like one of spaces.
+_BLANK_CATEGORIES = frozenset({"Cf", "Cc", "Cs", "Co", "Cn", "Zs", "Zl", "Zp", "Mn", "Me"})
+_BLANK_FILLERS = frozenset("\u115f\u1160\u3164\uffa0\u2800\u180e\u17b4\u17b5")
+
+# Words of a message that is plainly not an answer yet ("hmm, let me think", "wait", "one sec").
+_STALL_WORDS = frozenset({
+    "a", "about", "again", "bit", "brb", "gimme", "give", "hang", "hold", "i", "im", "it", "just", "lemme", "let",
+    "me", "min", "minute", "moment", "moments", "need", "ok", "okay", "on", "one", "please", "pls", "quick", "sec",
+    "second", "seconds", "secs", "see", "sure", "think", "thinking", "wait", "well", "what",
+})
+_STALL_MARKERS = frozenset({
+    "brb", "hang", "hold", "moment", "min", "minute", "sec", "second", "secs", "see", "think", "thinking", "wait",
+})
+_FILLER = re.compile(r"(?:h+m+|u+m+|u+h+|e+r+m*|m+|a+h+|o+h+)")
+
 ALREADY = "You already answered this question: one answer per member. Your first answer is the one that counts."
 CLOSED = "Answers for this question are closed. Watch for the reveal!"
+
+
+def clean_answer(text: str | None) -> str:
+    """The answer without surrounding space; empty when nothing in it is visible (zero-width characters, blank
+    fillers and spaces only)."""
+    text = (text or "").strip()
+    visible = any(not (c.isspace() or unicodedata.category(c) in _BLANK_CATEGORIES or c in _BLANK_FILLERS)
+                  for c in text)
+    return text if visible else ""
+
+
+def not_an_answer_yet(text: str) -> bool:
+    """Whether a message is plainly someone still thinking ("hmm", "wait", "one sec", "let me think")."""
+    words = re.sub(r"[^\w\s]", " ", text.casefold().replace("'", "")).split()
+    if not words or len(words) > 8:
+        return False
+    fillers = [w for w in words if _FILLER.fullmatch(w)]
+    rest = [w for w in words if not _FILLER.fullmatch(w)]
+    if not all(w in _STALL_WORDS for w in rest):
+        return False
+    return bool(fillers) or any(w in _STALL_MARKERS for w in rest)
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,7 +105,7 @@ class AnswerDesk:
 
     async def submit(self, post_id: int, user_id: int, text: str) -> Receipt:
         """Grade and commit an answer; return only once it is durably stored."""
-        text = (text or "").strip()
+        text = clean_answer(text)
         if not text:
             raise UserError("Your answer was empty. Press Answer again and type your answer.")
         post, question = await self.open_question(post_id, user_id)
@@ -75,11 +113,11 @@ class AnswerDesk:
         g = grade(question, text)
         limit = (post.closes_at - post.posted_at).total_seconds() if post.closes_at else None
         points = points_for(g.score, question.difficulty, elapsed=(now - post.posted_at).total_seconds(),
-                            limit=limit if post.kind == "quiz" else None, passed=g.verdict == "pass")
+                            limit=limit if post.kind == "quiz" else None, passed=g.passed)
         try:
             answer = await self.store.record_answer(
                 post_id=post_id, user_id=user_id, response=text, score=g.score, verdict=g.verdict, points=points,
-                hits=[h.point for h in g.hits], misses=list(g.misses), answered_at=now)
+                hits=[h.point for h in g.hits], misses=list(g.misses), answered_at=now, passed=g.passed)
         except AlreadyAnswered:
             raise SessionError(ALREADY) from None
         callback = self._listeners.get(post_id)

@@ -19,10 +19,12 @@ from bot.bank.catalog import Catalog
 from bot.bank.loader import load_banks
 from bot.clock import Clock, SystemClock
 from bot.config import Settings
+from bot.rounds import Deps, Rounds
 from bot.store import Store, StoreError, open_store
 from bot.tree import VivaTree
 from bot.ui.respond import NO_PINGS
-from bot.ui.views import AnswerButton, LeaderboardPager, submit_answer
+from bot.ui.surface import DiscordSurface
+from bot.ui.views import AnswerButton, LeaderboardPager, MyResultButton, submit_answer
 
 logger = logging.getLogger(__name__)
 
@@ -44,6 +46,7 @@ class VivaBot(commands.Bot):
 
     store: Store
     desk: AnswerDesk
+    rounds: Rounds
 
     # Viva never joins voice: skip discord.py's start-up warnings about voice libraries.
     discord.VoiceClient.warn_nacl = False
@@ -78,7 +81,10 @@ class VivaBot(commands.Bot):
         self.store = await open_store(self.settings.db_path)
         self.load_catalog()
         self.desk = AnswerDesk(self.store, lambda: self.catalog, self.clock)
-        self.add_dynamic_items(AnswerButton, LeaderboardPager)
+        deps = Deps(self.store, lambda: self.catalog, self.clock, DiscordSurface(self), self.desk, self.rng,
+                    lambda coro, name: self.spawn(coro, name=name))
+        self.rounds = Rounds.build(deps, grace_hours=self.settings.daily_grace_hours)
+        self.add_dynamic_items(AnswerButton, MyResultButton, LeaderboardPager)
         for ext in COGS:
             await self.load_extension(ext)
         await self.sync_commands()
@@ -104,15 +110,13 @@ class VivaBot(commands.Bot):
         return True
 
     async def on_ready(self) -> None:
-        """Once per process: let cogs resume what a restart interrupted."""
+        """Once per process: let the round runners resume what a restart interrupted."""
         logger.info("ready as %s in %d guild(s)", self.user, len(self.guilds))
         if self._resumed:
             return
         self._resumed = True
-        for cog in self.cogs.values():
-            resume = getattr(cog, "resume", None)
-            if resume is not None:
-                self.spawn(resume(), name=f"resume-{cog.qualified_name}")
+        for runner in self.rounds.all():
+            self.spawn(runner.resume(), name=f"resume-{runner.kind}")
 
     async def on_interaction(self, interaction: discord.Interaction) -> None:
         """Answer modals are handled here, so a submission still lands after a restart."""

@@ -1,11 +1,9 @@
-"""Time as a dependency: the real clock in production, a fake one that tests advance by hand."""
+"""Time as a dependency: the real clock in production (tests use ``tests/support/clock.py``'s FakeClock)."""
 
 from __future__ import annotations
 
 import asyncio
-import heapq
-import itertools
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from typing import Protocol
 
 
@@ -31,40 +29,3 @@ class SystemClock:
     async def sleep(self, seconds: float) -> None:
         """Wait this many real seconds."""
         await asyncio.sleep(max(0.0, seconds))
-
-
-class FakeClock:
-    """A clock that moves only when ``advance`` is called; sleepers wake when their deadline passes."""
-
-    def __init__(self, start: datetime) -> None:
-        if start.tzinfo is None:
-            raise ValueError("FakeClock needs an aware datetime")
-        self._now = start.astimezone(UTC)
-        self._sleepers: list[tuple[datetime, int, asyncio.Future[None]]] = []
-        self._seq = itertools.count()
-
-    def now(self) -> datetime:
-        """The fake current time."""
-        return self._now
-
-    async def sleep(self, seconds: float) -> None:
-        """Wait until the fake time has advanced by ``seconds``."""
-        if seconds <= 0:
-            await asyncio.sleep(0)
-            return
-        fut: asyncio.Future[None] = asyncio.get_running_loop().create_future()
-        heapq.heappush(self._sleepers, (self._now + timedelta(seconds=seconds), next(self._seq), fut))
-        await fut
-
-    async def advance(self, seconds: float = 0.0, *, to: datetime | None = None) -> None:
-        """Move time forward, waking every sleeper whose deadline is reached, in deadline order."""
-        target = to.astimezone(UTC) if to is not None else self._now + timedelta(seconds=seconds)
-        while self._sleepers and self._sleepers[0][0] <= target:
-            deadline, _, fut = heapq.heappop(self._sleepers)
-            self._now = max(self._now, deadline)
-            if not fut.done():
-                fut.set_result(None)
-            for _ in range(5):  # let the woken task run up to its next await
-                await asyncio.sleep(0)
-        self._now = max(self._now, target)
-        await asyncio.sleep(0)

@@ -1,4 +1,4 @@
-"""Pieces shared by cogs: autocomplete for banks, topics and zones; permission helpers."""
+"""Pieces shared by cogs: autocomplete for banks, topics and zones; who the invoking member is."""
 
 from __future__ import annotations
 
@@ -41,7 +41,18 @@ async def zone_autocomplete(interaction: discord.Interaction, current: str) -> l
     return [app_commands.Choice(name=z, value=z) for z in zone_choices(current)]
 
 
-def member_can(interaction: discord.Interaction, permission: str) -> bool:
-    """Whether the invoking member has a permission in this channel."""
+def manager(interaction: discord.Interaction) -> bool:
+    """Whether the invoking member may manage the server (Manage Server or Administrator)."""
     perms = interaction.permissions
-    return bool(perms.administrator or getattr(perms, permission, False))
+    return perms.administrator or perms.manage_guild
+
+
+def moderator(interaction: discord.Interaction) -> bool:
+    """Whether the invoking member may moderate this channel (Manage Messages or Administrator)."""
+    perms = interaction.permissions
+    return perms.administrator or perms.manage_messages
+
+
+def role_ids(interaction: discord.Interaction) -> frozenset[int]:
+    """The invoking member's role ids (none in DMs)."""
+    return frozenset(r.id for r in getattr(interaction.user, "roles", []))

@@ -35,6 +35,11 @@ def can_control(user_id: int, starter_id: int, *, manage_messages: bool) -> bool
     return user_id == starter_id or manage_messages
 
 
+def may_start(quiz_role_id: int | None, role_ids: Iterable[int], *, manager: bool) -> bool:
+    """Anyone may start a round unless the server set a quiz role: then its members and managers only."""
+    return not quiz_role_id or manager or quiz_role_id in set(role_ids)
+
+
 def all_present_answered(state: QuizState, answered: Iterable[int]) -> bool:
     """From the second question on, close early once everyone who has taken part so far has answered."""
     if state.index == 0 or not state.participants:

@@ -73,17 +73,21 @@ def model_answer_text(question: Question, limit: int) -> str:
 
 
 def reveal_embed(question: Question, *, heading: str, results: Sequence[tuple[int, float, str, float]],
-                 missed: Sequence[tuple[str, int]], spoilers: bool, note: str | None = None) -> discord.Embed:
-    """The reveal: model answer, each answerer's score (user, score, verdict, points), most-missed points."""
+                 missed: Sequence[tuple[str, int]], spoilers: bool, note: str | None = None,
+                 summary: str | None = None) -> discord.Embed:
+    """The reveal: model answer, then each answerer's score (user, score, verdict, points) and the most-missed
+    points, or instead a one-paragraph ``summary`` (daily questions)."""
     desc = f"**{clip(question.prompt, 900)}**\n\n**Model answer**\n" + spoiler(model_answer_text(question, 2800),
                                                                             spoilers)
     embed = discord.Embed(title=clip(heading, TITLE), description=clip(desc, DESCRIPTION), colour=COLOR)
-    if results:
+    if summary is not None:
+        _field(embed, "Results", summary)
+    elif results:
         lines = [f"{VERDICT_ICON.get(v, '')} {mention(u)} — {s:.0%} · +{p:g} pts" for u, s, v, p in results]
         _field(embed, f"Scores ({len(results)} answered)", _join_lines(lines, FIELD_VALUE))
     else:
         _field(embed, "Scores", "Nobody answered this one.")
-    if missed:
+    if missed and summary is None:
         n = len(results)
         _field(embed, "Most missed", _join_lines([f"• {clip(p, 150)} — missed by {c}/{n}" for p, c in missed],
                                                  FIELD_VALUE))
@@ -130,6 +134,38 @@ def grade_embed(question: Question, g: Grade, *, heading: str) -> discord.Embed:
     if g.misses:
         _field(embed, "Missed", _join_lines([f"✗ {clip(m, 200)}" for m in g.misses], FIELD_VALUE))
     return _fit(embed)
+
+
+def my_result_embed(question: Question, *, score: float | None, verdict: str, points: float,
+                    feedback: Grade | None) -> discord.Embed:
+    """A member's own result, privately: score, points covered (with the words that counted), points missed and
+    the model answer. ``score`` None: they did not answer."""
+    title = clip(f"Your result — {question.prompt}", TITLE)
+    if score is None:
+        embed = discord.Embed(title=title, description="You didn't answer this question.", colour=COLOR)
+    else:
+        colour = {"pass": PASS, "partial": PARTIAL}.get(verdict, FAIL)
+        embed = discord.Embed(title=title, colour=colour, description=f"{VERDICT_ICON.get(verdict, '')} "
+                              f"**{score:.0%}** ({verdict}) · +{points:g} pts")
+    if feedback is not None and feedback.hits:
+        _field(embed, "Covered", _join_lines([f"✓ {clip(h.point, 200)} — “{clip(h.matched, 120)}”"
+                                              for h in feedback.hits], FIELD_VALUE))
+    if feedback is not None and feedback.misses:
+        _field(embed, "Missed", _join_lines([f"✗ {clip(m, 200)}" for m in feedback.misses], FIELD_VALUE))
+    _field(embed, "Model answer", model_answer_text(question, FIELD_VALUE))
+    return _fit(embed)
+
+
+def schedule_embed(*, title: str, channel_id: int, local_time: str, timezone: str, bank: str | None,
+                   topic: str | None, reveal_hours: int | None, next_at: datetime) -> discord.Embed:
+    """A daily question schedule and when its next question comes."""
+    topic_text = f", topic **{topic}**" if topic else ""
+    reveal = f"after {reveal_hours} h" if reveal_hours else "at the next question"
+    ts = int(next_at.timestamp())
+    lines = [f"Channel: <#{channel_id}>", f"Time: **{local_time}** ({timezone})",
+             f"Bank: **{bank or 'default'}**{topic_text}", f"Reveal: {reveal}",
+             f"Next question: <t:{ts}:F> (<t:{ts}:R>)"]
+    return simple_embed(title, "\n".join(lines))
 
 
 def interview_report_embed(rows: Sequence[tuple[str, float, str, Sequence[str]]], average: float,

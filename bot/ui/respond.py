@@ -13,6 +13,7 @@ from bot.errors import UserError
 logger = logging.getLogger(__name__)
 
 NO_PINGS = discord.AllowedMentions.none()
+UNKNOWN_INTERACTION = 10062
 APOLOGY = "Sorry, something went wrong on my side. It has been logged; please try again in a moment."
 
 
@@ -36,7 +37,7 @@ async def reply(
         await interaction.response.send_message(**kwargs)
 
 
-def _user_message(error: Exception) -> str | None:
+def user_message(error: BaseException) -> str | None:
     """The text to show for an error the user can act on, or None for a bug."""
     original = getattr(error, "original", None) or error.__cause__
     if isinstance(original, UserError | discord.Forbidden):
@@ -62,9 +63,23 @@ def _user_message(error: Exception) -> str | None:
     return None
 
 
+def expired(error: BaseException) -> bool:
+    """Whether Discord refused a reply because the interaction is past its 3-second deadline (10062)."""
+    original = getattr(error, "original", None) or error.__cause__ or error
+    return isinstance(original, discord.NotFound) and original.code == UNKNOWN_INTERACTION
+
+
 async def report_error(interaction: discord.Interaction, error: Exception) -> None:
-    """Tell the user what to fix (ephemeral), or log the bug with context and apologise."""
-    message = _user_message(error)
+    """Tell the user what to fix (ephemeral), or log the bug with context and apologise.
+
+    An interaction that reached the bot too late to be answered (10062) is the expected outcome of lateness:
+    a WARNING with the delay, and nothing more is sent (a second callback would be refused too)."""
+    if expired(error):
+        delay = (discord.utils.utcnow() - interaction.created_at).total_seconds()
+        logger.warning("interaction %s from user %s expired before it was answered (%.1f s after it was created); "
+                       "Discord refused the reply (10062)", interaction.id, interaction.user.id, delay)
+        return
+    message = user_message(error)
     if message is None:
         command = interaction.command.qualified_name if interaction.command else None
         custom_id = (interaction.data or {}).get("custom_id") if interaction.data else None

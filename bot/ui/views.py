@@ -1,32 +1,77 @@
-"""Persistent components: the Answer button and its modal, and leaderboard page buttons.
+"""Persistent components: the Answer button and its modal, the *My result* button, leaderboard page buttons.
 
-Their custom ids carry everything they need (``viva:answer:<post id>``, ``viva:lb:<period>:<page>:<bank>:<topic>``),
-so they keep working after a restart: ``VivaBot.setup_hook`` registers them as dynamic items.
+Their custom ids carry everything they need (``viva:answer:<post id>``, ``viva:mine:<post id>``,
+``viva:lb:<period>:<page>:<bank>:<topic>``), so they keep working after a restart: ``VivaBot.setup_hook``
+registers them as dynamic items. Nothing here imports the bot class: what a component needs of the bot is the
+`Host` protocol below.
 """
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import re
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol, cast
 
 import discord
 
+from bot.answering import AnswerDesk
+from bot.bank.catalog import Catalog
+from bot.rounds.results import PrivateResult, private_result
+from bot.rounds.surface import Action
+from bot.store import Store
+from bot.ui import embeds
 from bot.ui.embeds import clip
-from bot.ui.respond import NO_PINGS, report_error
-
-if TYPE_CHECKING:
-    from bot.app import VivaBot
+from bot.ui.respond import NO_PINGS, reply, report_error
 
 logger = logging.getLogger(__name__)
 
-RECEIPT = "✅ Answer saved. Your score comes at the reveal."
+RECEIPT = ("✅ Answer saved. Your score comes at the reveal: press **My result** under it to see what you covered "
+           "and what you missed.")
+FAST_REPLY_SECONDS = 2.0  # a commit within this (from the interaction's creation) answers in the response itself
 
 
-def answer_view(post_id: int, *, label: str = "Answer") -> discord.ui.View:
+class Host(Protocol):
+    """What the components need of the bot."""
+
+    desk: AnswerDesk
+    store: Store
+    catalog: Catalog
+
+
+def host(interaction: discord.Interaction) -> Host:
+    """The bot behind an interaction, as the components see it."""
+    return cast(Host, interaction.client)
+
+
+def action_item(action: Action) -> discord.ui.Item[Any]:
+    """The button for an action under a question (a new action kind gets its button here)."""
+    if action.kind == "answer":
+        return AnswerButton(action.target)
+    raise ValueError(f"no button for action {action.kind!r}")
+
+
+def action_view(actions: tuple[Action, ...]) -> discord.ui.View | None:
+    """A view with the buttons of these actions, or None without any."""
+    if not actions:
+        return None
+    view = discord.ui.View(timeout=None)
+    for action in actions:
+        view.add_item(action_item(action))
+    return view
+
+
+def answer_view(post_id: int) -> discord.ui.View:
     """A view with the persistent Answer button for a post."""
     view = discord.ui.View(timeout=None)
-    view.add_item(AnswerButton(post_id, label=label))
+    view.add_item(AnswerButton(post_id))
+    return view
+
+
+def result_view(post_id: int) -> discord.ui.View:
+    """A view with the persistent *My result* button for a revealed post."""
+    view = discord.ui.View(timeout=None)
+    view.add_item(MyResultButton(post_id))
     return view
 
 
@@ -64,18 +109,31 @@ def _input_value(components: Any, custom_id: str) -> str | None:
     return None
 
 
+def _budget(interaction: discord.Interaction) -> float:
+    """Seconds left to answer in the response itself, keeping a safe margin before Discord's 3 s deadline."""
+    age = (discord.utils.utcnow() - interaction.created_at).total_seconds()
+    return max(0.0, FAST_REPLY_SECONDS - max(0.0, age))
+
+
 async def submit_answer(interaction: discord.Interaction) -> bool:
-    """Handle an answer modal submission: commit the answer, then confirm privately. False if not ours."""
+    """Handle an answer modal submission: commit the answer, then confirm privately. False if not ours.
+
+    When the commit lands within the safe margin the receipt is the submission's own response (one round trip);
+    only a slow commit defers first and sends the receipt as a follow-up. Nobody hears "saved" before the commit.
+    """
     data: dict[str, Any] = interaction.data or {}  # type: ignore[assignment]
     match = MODAL_ID.fullmatch(str(data.get("custom_id", "")))
     if interaction.type is not discord.InteractionType.modal_submit or match is None:
         return False
-    bot: VivaBot = interaction.client  # type: ignore[assignment]
     text = _input_value(data.get("components"), "response") or ""
+    work = asyncio.ensure_future(host(interaction).desk.submit(int(match["post"]), interaction.user.id, text))
     try:
-        await interaction.response.defer(ephemeral=True, thinking=True)
-        await bot.desk.submit(int(match["post"]), interaction.user.id, text)
-        await interaction.followup.send(RECEIPT, ephemeral=True, allowed_mentions=NO_PINGS)
+        try:
+            await asyncio.wait_for(asyncio.shield(work), timeout=_budget(interaction))
+        except TimeoutError:
+            await interaction.response.defer(ephemeral=True, thinking=True)
+            await work
+        await reply(interaction, RECEIPT, ephemeral=True)
     except Exception as error:
         await report_error(interaction, error)
     return True
@@ -84,8 +142,8 @@ async def submit_answer(interaction: discord.Interaction) -> bool:
 class AnswerButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=r"viva:answer:(?P<post>\d+)"):
     """Opens the answer modal for the post in its custom id."""
 
-    def __init__(self, post_id: int, *, label: str = "Answer") -> None:
-        super().__init__(discord.ui.Button(label=label, style=discord.ButtonStyle.primary, emoji="✍️",
+    def __init__(self, post_id: int) -> None:
+        super().__init__(discord.ui.Button(label="Answer", style=discord.ButtonStyle.primary, emoji="✍️",
                                            custom_id=f"viva:answer:{post_id}"))
         self.post_id = post_id
 
@@ -97,11 +155,43 @@ class AnswerButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=r"vi
 
     async def callback(self, interaction: discord.Interaction) -> None:
         """Check the member may answer, then open the modal (a modal must be the first response)."""
-        bot: VivaBot = interaction.client  # type: ignore[assignment]
         try:
-            _, question = await bot.desk.open_question(self.post_id, interaction.user.id)
+            _, question = await host(interaction).desk.open_question(self.post_id, interaction.user.id)
             await interaction.response.send_modal(AnswerModal(self.post_id, interaction.user.id, question.prompt))
         except Exception as error:  # dynamic items only log errors; the member must hear why
+            await report_error(interaction, error)
+
+
+def result_embed(result: PrivateResult) -> discord.Embed:
+    """The private embed of a member's result."""
+    answer = result.answer
+    if answer is None:
+        return embeds.my_result_embed(result.question, score=None, verdict="", points=0.0, feedback=None)
+    return embeds.my_result_embed(result.question, score=answer.score, verdict=answer.verdict, points=answer.points,
+                                  feedback=result.feedback)
+
+
+class MyResultButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=r"viva:mine:(?P<post>\d+)"):
+    """Under a reveal: shows the member who clicks their own result, privately."""
+
+    def __init__(self, post_id: int) -> None:
+        super().__init__(discord.ui.Button(label="My result", style=discord.ButtonStyle.secondary, emoji="🔎",
+                                           custom_id=f"viva:mine:{post_id}"))
+        self.post_id = post_id
+
+    @classmethod
+    async def from_custom_id(cls, interaction: discord.Interaction, item: discord.ui.Item[Any],
+                             match: re.Match[str], /) -> MyResultButton:
+        """Rebuild the button from its custom id (after a restart too)."""
+        return cls(int(match["post"]))
+
+    async def callback(self, interaction: discord.Interaction) -> None:
+        """Reply with the member's own result, ephemeral."""
+        bot = host(interaction)
+        try:
+            result = await private_result(bot.store, bot.catalog, self.post_id, interaction.user.id)
+            await reply(interaction, embed=result_embed(result), ephemeral=True)
+        except Exception as error:
             await report_error(interaction, error)
 
 
@@ -125,9 +215,9 @@ class LeaderboardPager(discord.ui.DynamicItem[discord.ui.Button[Any]],
 
     async def callback(self, interaction: discord.Interaction) -> None:
         """Show the requested page in place."""
-        bot: VivaBot = interaction.client  # type: ignore[assignment]
         try:
-            cog: Any = bot.get_cog("Leaderboard")
+            client: Any = interaction.client
+            cog: Any = client.get_cog("Leaderboard")
             embed, view = await cog.render(interaction.guild_id, interaction.user.id, self.period,
                                            self.bank, self.topic, self.page)
             await interaction.response.edit_message(embed=embed, view=view, allowed_mentions=NO_PINGS)

@@ -9,7 +9,7 @@ from bot.errors import UserError
 from bot.grading import grade
 from bot.sessions.quiz import Standing
 from bot.ui import embeds
-from bot.ui.respond import APOLOGY, _user_message
+from bot.ui.respond import APOLOGY, user_message
 
 LONG = "x" * 9000
 Q = Question(id="q", prompt="P" * 5000, answer="```python\n" + "print('hi')\n" * 600 + "```",
@@ -51,9 +51,9 @@ def test_reveal_puts_model_answer_in_spoilers_when_asked() -> None:
 
 
 def test_errors_users_can_fix_get_their_message_and_bugs_get_none() -> None:
-    assert _user_message(UserError("Use HH:MM")) == "Use HH:MM"
-    assert "Manage Server" in (_user_message(app_commands.MissingPermissions(["manage_guild"])) or "")
-    assert _user_message(RuntimeError("boom")) is None
+    assert user_message(UserError("Use HH:MM")) == "Use HH:MM"
+    assert "Manage Server" in (user_message(app_commands.MissingPermissions(["manage_guild"])) or "")
+    assert user_message(RuntimeError("boom")) is None
     assert APOLOGY.startswith("Sorry")
 
 

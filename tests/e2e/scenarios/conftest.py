@@ -13,9 +13,9 @@ from typing import Any
 import pytest
 
 from bot.app import VivaBot
-from bot.clock import FakeClock
 from bot.config import Settings
-from tests.e2e.fake import Discord, FakeDiscord, Guild, Message, start_client
+from tests.e2e.fake import Discord, FakeDiscord, Guild, InteractionResult, Message, start_client
+from tests.support.clock import FakeClock
 
 ROOT = Path(__file__).resolve().parents[3]
 TEST_BANKS = ROOT / "tests" / "data" / "banks" / "e2e"
@@ -129,10 +129,16 @@ async def bot(viva: Viva) -> AsyncIterator[VivaBot]:
         yield running
 
 
+async def receipt(r: InteractionResult) -> str:
+    """The ephemeral receipt of a submitted answer: the response itself when the commit was fast, else the
+    follow-up after a deferral."""
+    message = await r.wait_followup() if r.type == 5 else r.message
+    assert message is not None and message.ephemeral, r
+    return message.content
+
+
 async def answer(discord: Discord, member: Any, question: Message, text: str) -> str:
     """Click Answer, fill the modal, submit; return the ephemeral receipt's text."""
     r = await discord.click(member, question, "Answer")
     assert r.modal is not None, f"expected a modal, got {r.content!r}"
-    r = await discord.submit_modal(member, response=text)
-    followup = await r.wait_followup()
-    return followup.content
+    return await receipt(await discord.submit_modal(member, response=text))

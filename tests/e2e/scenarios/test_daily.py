@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import logging
 from datetime import UTC, date, datetime, timedelta
-from typing import Any
 
 import pytest
 
@@ -51,9 +50,7 @@ async def post_of(bot: VivaBot, message: Message) -> Post:
 
 async def run_pass(bot: VivaBot) -> None:
     """A deterministic scheduler pass (to assert that nothing is due)."""
-    cog = bot.get_cog("Daily")
-    assert cog is not None
-    await cog.run_pass()  # type: ignore[attr-defined]
+    await bot.rounds.daily.run_pass()
 
 
 async def reply_text(r: InteractionResult) -> str:
@@ -206,8 +203,7 @@ async def test_a_duplicate_attempt_with_a_stale_schedule_leaves_todays_question_
     assert stale is not None
     await viva.advance(to=SAT_DUE)
     saturday = await discord.next_message(channel)
-    cog: Any = bot.get_cog("Daily")
-    assert await cog._post(stale, date(2026, 3, 28), late=False) is None
+    assert await bot.rounds.daily.post(stale, date(2026, 3, 28), late=False) is None
     assert (await post_of(bot, saturday)).closed_at is None and saturday.button_labels() == ["Answer"]
     assert bot_messages(discord, channel) == [saturday]
 
@@ -246,7 +242,7 @@ async def test_restart_after_the_grace_window_skips_the_day(viva: Viva, discord:
     async with viva.running():
         await set_daily(discord, admin, channel)
     await viva.advance(to=SAT_DUE + timedelta(hours=3))
-    caplog.set_level(logging.INFO, logger="bot.cogs.daily")
+    caplog.set_level(logging.INFO, logger="bot.rounds.daily")
     async with viva.running() as bot:
         await run_pass(bot)
         await run_pass(bot)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from bot.app import VivaBot
 from bot.sessions.scoring import DIFFICULTY_WEIGHT
 from tests.e2e.fake import Channel, Discord, Member
-from tests.e2e.scenarios.conftest import Viva, answer, field, good_answer, mentioned, prompt_of
+from tests.e2e.scenarios.conftest import Viva, answer, field, good_answer, mentioned, prompt_of, receipt
 
 
 async def test_full_round_with_three_members(bot: VivaBot, viva: Viva, discord: Discord, channel: Channel,
@@ -122,9 +122,9 @@ async def test_open_modals_of_two_members_and_a_restart_lose_no_answer(viva: Viv
         q1 = await discord.next_message(channel)
         assert (await discord.click(alice, q1, "Answer")).modal is not None
         assert (await discord.click(bob, q1, "Answer")).modal is not None
-        bob_receipt = await (await discord.submit_modal(bob, response="bob says 5000")).wait_followup()
-        alice_receipt = await (await discord.submit_modal(alice, response="alice says 127.0.0.1")).wait_followup()
-        assert "Answer saved" in bob_receipt.content and "Answer saved" in alice_receipt.content
+        bob_receipt = await receipt(await discord.submit_modal(bob, response="bob says 5000"))
+        alice_receipt = await receipt(await discord.submit_modal(alice, response="alice says 127.0.0.1"))
+        assert "Answer saved" in bob_receipt and "Answer saved" in alice_receipt
         answers = {a.user_id: a.response for a in await bot.store.answers_for_post(1)}
         assert answers == {bob.id: "bob says 5000", alice.id: "alice says 127.0.0.1"}
 
@@ -138,6 +138,6 @@ async def test_open_modals_of_two_members_and_a_restart_lose_no_answer(viva: Viv
     # alice still has the daily question's answer box open while the bot restarts: her answer must land.
     async with viva.running() as bot:
         r = await discord.submit_modal(alice, response=good_answer(prompt_of(daily)))
-        assert "Answer saved" in (await r.wait_followup()).content
+        assert "Answer saved" in await receipt(r)
         (post,) = await bot.store.open_posts("daily")
         assert [a.user_id for a in await bot.store.answers_for_post(post.id)] == [alice.id]

@@ -1,0 +1,107 @@
+"""What every round runner shares: its dependencies, the one failure policy, resuming after a restart."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import random
+from collections.abc import Callable, Coroutine, Iterable
+from dataclasses import dataclass
+from typing import Any, ClassVar
+
+from bot.answering import AnswerDesk
+from bot.bank.catalog import Catalog
+from bot.clock import Clock
+from bot.rounds.surface import Surface
+from bot.store import SessionRow, Store
+
+logger = logging.getLogger(__name__)
+
+Spawn = Callable[[Coroutine[Any, Any, Any], str], "asyncio.Task[Any]"]
+
+
+def _spawn(coro: Coroutine[Any, Any, Any], name: str) -> asyncio.Task[Any]:
+    return asyncio.create_task(coro, name=name)
+
+
+@dataclass
+class Deps:
+    """What a runner works with; the bot builds one in ``setup_hook``, tests build their own."""
+
+    store: Store
+    catalog: Callable[[], Catalog]
+    clock: Clock
+    surface: Surface
+    desk: AnswerDesk
+    rng: random.Random
+    spawn: Spawn = _spawn
+
+
+class Runner:
+    """Base of the round runners: ask → collect → close → reveal → resume, with one failure policy."""
+
+    kind: ClassVar[str]
+
+    def __init__(self, deps: Deps) -> None:
+        self.deps = deps
+
+    @property
+    def store(self) -> Store:
+        """The store."""
+        return self.deps.store
+
+    @property
+    def catalog(self) -> Catalog:
+        """The banks as loaded now (a reload replaces them)."""
+        return self.deps.catalog()
+
+    @property
+    def surface(self) -> Surface:
+        """The chat platform."""
+        return self.deps.surface
+
+    @property
+    def clock(self) -> Clock:
+        """The clock."""
+        return self.deps.clock
+
+    async def fail(self, session_id: int, error: BaseException | None, *, post_ids: Iterable[int | None] = (),
+                   channel_id: int | None = None) -> None:
+        """The one failure policy: log, close the session's open posts, finish the session so its channel (or
+        member) is free, and tell the channel when there is one. Never raises."""
+        if error is not None:
+            logger.error("%s %s failed; ending it", self.kind, session_id, exc_info=error)
+        now = self.clock.now()
+        for post_id in post_ids:
+            if post_id is None:
+                continue
+            try:
+                await self.store.close_post(post_id, now)
+            except Exception:
+                logger.exception("%s %s: could not close post %s", self.kind, session_id, post_id)
+        try:
+            await self.store.finish_session(session_id, now)
+        except Exception:
+            logger.exception("%s %s: could not mark the session finished", self.kind, session_id)
+        self.forget(session_id)
+        if channel_id is not None and error is not None:
+            await self.surface.report_error(channel_id, error)
+
+    def forget(self, session_id: int) -> None:
+        """Drop in-memory handles of a finished session (runners with live state override this)."""
+
+    def open_posts_of(self, row: SessionRow) -> list[int | None]:
+        """Posts of a session that may still be open (closed by the failure policy)."""
+        return []
+
+    async def resume(self) -> None:
+        """After a restart: resume (or close) every active session of this kind; a failure ends that one only."""
+        for row in await self.store.active_sessions(self.kind):
+            try:
+                await self.resume_one(row)
+            except Exception as error:
+                await self.fail(row.id, error, post_ids=self.open_posts_of(row))
+
+    async def resume_one(self, row: SessionRow) -> None:
+        """Resume one session interrupted by a restart."""
+        raise NotImplementedError
