@@ -7,6 +7,8 @@ import logging
 from pathlib import Path
 
 from bot.store.answers import AnswersMixin, AnswerWriter
+from bot.store.appeals import AppealsMixin
+from bot.store.content import ContentMixin
 from bot.store.db import Database, Synchronous, connect
 from bot.store.leaderboard import LeaderboardMixin
 from bot.store.meta import MetaMixin
@@ -21,7 +23,7 @@ logger = logging.getLogger(__name__)
 
 
 class Store(SettingsMixin, PostsMixin, AnswersMixin, LeaderboardMixin, SchedulesMixin, SessionsMixin, MetaMixin,
-            RoundsMixin, ReviewsMixin):
+            RoundsMixin, ReviewsMixin, ContentMixin, AppealsMixin):
     """Viva's persistence: every method is a coroutine over one SQLite connection."""
 
     def __init__(self, db: Database) -> None:
