@@ -4,17 +4,39 @@ from __future__ import annotations
 
 import random
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from bot.bank.models import Bank, Question
+from bot.bank.overlay import CUSTOM_BANK, GuildContent, overlay_bank
 from bot.errors import BankError
 
 
 @dataclass(frozen=True, slots=True)
 class Catalog:
-    """Every bank the bot knows, by name."""
+    """Every bank the bot knows, by name; `for_guild` adds what one server added (its custom bank, its phrasings).
+
+    ``guilds`` is shared with whoever keeps servers' content up to date (a new GuildContent replaces the old).
+    """
 
     banks: Mapping[str, Bank]
+    guilds: Mapping[int, GuildContent] = field(default_factory=dict)
+    _views: dict[int, tuple[GuildContent, Catalog]] = field(default_factory=dict, compare=False, repr=False)
+
+    def for_guild(self, guild_id: int | None) -> Catalog:
+        """The catalog as this server sees it: its own ``custom`` bank, and its accepted phrasings applied."""
+        content = self.guilds.get(guild_id) if guild_id is not None else None
+        if content is None or guild_id is None:
+            return self
+        cached = self._views.get(guild_id)
+        if cached is not None and cached[0] is content:
+            return cached[1]
+        banks = {name: overlay_bank(bank, content.overlay) for name, bank in self.banks.items()
+                 if name != CUSTOM_BANK}
+        if content.custom is not None:
+            banks[CUSTOM_BANK] = overlay_bank(content.custom, content.overlay)
+        view = Catalog(banks)
+        self._views[guild_id] = (content, view)
+        return view
 
     def names(self) -> list[str]:
         """Bank names, sorted."""
@@ -24,8 +46,9 @@ class Catalog:
         """The named bank (or the default, or the only one); BankError telling which exist otherwise."""
         key = (name or default or "").strip().lower()
         if not key:
-            if len(self.banks) == 1:
-                return next(iter(self.banks.values()))
+            shared = [b for n, b in self.banks.items() if n != CUSTOM_BANK]
+            if len(shared) == 1:
+                return shared[0]
             if "flask" in self.banks:
                 return self.banks["flask"]
             raise BankError(f"Choose a bank: {', '.join(self.names()) or 'none are loaded'}.")

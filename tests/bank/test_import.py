@@ -37,7 +37,7 @@ def test_red_list_becomes_short_answer_bank_that_check_accepts(tmp_path: Path,
                                                                capsys: pytest.CaptureFixture[str]) -> None:
     code, out, stdout, err = _import(tmp_path, capsys, "red_programming.yaml", "red")
     assert code == 0
-    assert "Imported 6 question(s)" in stdout
+    assert "Imported 7 question(s)" in stdout
     bank = load_bank(out)
     by_prompt = {q.prompt: q for q in bank.questions}
     # Answers YAML would read as numbers or booleans come back exactly as typed.
@@ -51,8 +51,9 @@ def test_red_list_becomes_short_answer_bank_that_check_accepts(tmp_path: Path,
         "SELECT",)
     assert all(q.topic == "imp-red" and not q.key_points and not q.answer for q in bank.questions)
     assert bank.description == "A few programming questions in Red-DiscordBot's trivia list format. By Viva tests."
-    # Bad entries by line: no answers, answers not a list, a repeated question, an answer of punctuation only.
-    assert _lines(err) == [19, 21, 22, 23]
+    assert by_prompt['Which indefinite article goes before "cat"?'].short_answers == ("A",)
+    # Bad entries by line: no answers, answers not a list, a repeated question.
+    assert _lines(err) == [21, 22, 23]
     assert "the same question as line 8" in err and "CONFIG ignored" in err
     assert main(["check", str(out)]) == 0
 
