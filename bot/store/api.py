@@ -10,6 +10,7 @@ from bot.store.answers import AnswersMixin, AnswerWriter
 from bot.store.appeals import AppealsMixin
 from bot.store.content import ContentMixin
 from bot.store.db import Database, Synchronous, connect
+from bot.store.insights import InsightsMixin
 from bot.store.leaderboard import LeaderboardMixin
 from bot.store.meta import MetaMixin
 from bot.store.posts import PostsMixin
@@ -23,7 +24,7 @@ logger = logging.getLogger(__name__)
 
 
 class Store(SettingsMixin, PostsMixin, AnswersMixin, LeaderboardMixin, SchedulesMixin, SessionsMixin, MetaMixin,
-            RoundsMixin, ReviewsMixin, ContentMixin, AppealsMixin):
+            RoundsMixin, ReviewsMixin, InsightsMixin, ContentMixin, AppealsMixin):
     """Viva's persistence: every method is a coroutine over one SQLite connection."""
 
     def __init__(self, db: Database) -> None:

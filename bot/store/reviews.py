@@ -1,8 +1,9 @@
 """Review cards (one FSRS card per member and question) and opt-in review reminders.
 
-Every graded answer updates the member's card in the transaction that records it (`review_answers_since`, called
-by the answer writer), so a committed answer always has its card; a ``/review`` answer updates the card alone
-(`StoreReviews.record_review`): review answers earn no points and never enter the leaderboards.
+Every graded answer updates the member's card in the transaction that records it (`review_answers`, called by
+the answer writer with the ids it inserted), so a committed answer always has its card; a ``/review`` answer
+updates the card alone (`ReviewsMixin.record_review`): review answers earn no points and never enter the
+leaderboards.
 An accepted appeal calls `rerate_answer` inside its own transaction to rate that answer again.
 """
 
@@ -10,6 +11,7 @@ from __future__ import annotations
 
 import json
 import logging
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from typing import Any, Protocol
@@ -85,16 +87,21 @@ SELECT count(*) AS cards, coalesce(sum(CASE WHEN due_at <= :now THEN 1 ELSE 0 EN
        min(CASE WHEN due_at > :now THEN due_at END) AS next_due
 FROM review_cards WHERE user_id = :user
 """
-# The answers committed by this transaction, with their question and the member's card for it (if any).
-_ANSWERED_SINCE = """
+# Given answers (those the current transaction inserted), with their question and the member's card for it.
+_ANSWERED = """
 SELECT a.id AS answer_id, a.user_id, a.score, a.passed, a.answered_at, a.bank, a.topic, p.question_id,
        c.state, c.step, c.stability, c.difficulty, c.due_at, c.last_review_at, c.reviews, c.passes, c.lapses,
        c.last_score, c.last_rating
 FROM answers a
 JOIN posts p ON p.id = a.post_id
 LEFT JOIN review_cards c ON c.user_id = a.user_id AND c.bank = a.bank AND c.question_id = p.question_id
-WHERE a.id > ? ORDER BY a.id
+WHERE a.id {ids} ORDER BY a.id
 """
+_ANSWERED_IDS = {
+    "sqlite": _ANSWERED.format(ids="IN (SELECT value FROM json_each(?))"),
+    "postgresql": _ANSWERED.format(ids="= ANY(?::bigint[])"),
+}
+_ANSWERED_SINCE = _ANSWERED.format(ids="> ?")
 _CARD_OF_ANSWER = f"SELECT {_CARD_COLUMNS} FROM review_cards WHERE last_answer_id = ?"  # noqa: S608
 _LATEST_ANSWER = """
 SELECT a.id, a.post_id, a.passed, p.session_id FROM answers a JOIN posts p ON p.id = a.post_id
@@ -169,14 +176,28 @@ def card_params(user_id: int, ref: QuestionRef, topic: str, card: CardState, *, 
     }
 
 
-async def review_answers_since(tx: Tx, before_id: int) -> int:
-    """Update the card of every answer with an id above `before_id` (answers of this transaction), in id order.
+async def review_answers(tx: Tx, answer_ids: Sequence[int]) -> int:
+    """Update the card of each given answer (in id order), inside the transaction that inserted them.
 
-    Called by the answer writer inside the transaction that inserts the answers; returns how many cards changed.
+    Called by the answer writer with the ids it just inserted; returns how many cards changed.
     """
+    if not answer_ids:
+        return 0
+    dialect = getattr(tx, "dialect", "sqlite")
+    ids = sorted(answer_ids)
+    arg: object = json.dumps(ids) if dialect == "sqlite" else ids
+    return await _apply(tx, await tx.fetchall(_ANSWERED_IDS[dialect], (arg,)))
+
+
+async def review_answers_since(tx: Tx, before_id: int) -> int:
+    """`review_answers` for every answer with an id above `before_id` (SQLite's single writer only)."""
+    return await _apply(tx, await tx.fetchall(_ANSWERED_SINCE, (before_id,)))
+
+
+async def _apply(tx: Tx, rows: Sequence[_Row]) -> int:
     cards: dict[tuple[int, str, str], CardState] = {}
     params: dict[tuple[int, str, str], dict[str, Any]] = {}
-    for row in await tx.fetchall(_ANSWERED_SINCE, (before_id,)):
+    for row in rows:
         key = (row["user_id"], row["bank"], row["question_id"])
         before = cards.get(key)
         if before is None and row["state"] is not None:
@@ -304,4 +325,5 @@ class ReviewsMixin:
             return await tx.execute(_MARK_REMINDER, (day, user_id, day)) > 0
 
 
-__all__ = ["Reminder", "ReviewSummary", "ReviewsMixin", "StoredCard", "rerate_answer", "review_answers_since"]
+__all__ = ["Reminder", "ReviewSummary", "ReviewsMixin", "StoredCard", "rerate_answer", "review_answers",
+           "review_answers_since"]
