@@ -14,6 +14,7 @@ from bot.store.insights import InsightsMixin
 from bot.store.leaderboard import LeaderboardMixin
 from bot.store.meta import MetaMixin
 from bot.store.posts import PostsMixin
+from bot.store.privacy import PrivacyMixin
 from bot.store.reviews import ReviewsMixin
 from bot.store.rounds import RoundsMixin
 from bot.store.schedules import SchedulesMixin
@@ -24,7 +25,8 @@ logger = logging.getLogger(__name__)
 
 
 class Store(SettingsMixin, PostsMixin, AnswersMixin, LeaderboardMixin, SchedulesMixin, SessionsMixin, MetaMixin,
-            RoundsMixin, ReviewsMixin, InsightsMixin, ContentMixin, AppealsMixin):
+            RoundsMixin, ReviewsMixin, InsightsMixin, ContentMixin, AppealsMixin,
+            PrivacyMixin):
     """Viva's persistence: every method is a coroutine over one SQLite connection."""
 
     def __init__(self, db: Database) -> None:
