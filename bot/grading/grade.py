@@ -26,6 +26,7 @@ nothing missed); otherwise the key points and model answer decide the grade.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Literal
@@ -33,6 +34,7 @@ from typing import Literal
 from bot.bank.models import KeyPoint, Question
 from bot.grading.derive import derive_key_points
 from bot.grading.keypoints import (
+    WEAK_ONLY_CREDIT,
     Coverage,
     Matcher,
     answer_point_bounds,
@@ -41,7 +43,7 @@ from bot.grading.keypoints import (
     cover,
     matched_words,
 )
-from bot.grading.normalize import tokenize
+from bot.grading.normalize import NEGATOR_KEYS, Token, negated_flags
 from bot.grading.short import ShortAnswer, match_short, prepare_short
 
 __all__ = [
@@ -68,6 +70,11 @@ BLEND = 0.7
 HIT_CREDIT = 0.5
 ANSWER_ROUTE_POWER = 2.0  # the model-answer route: (coverage of the model answer's clauses) ** this
 DERIVED_SATURATION = 0.7  # share of a model answer's own clauses that earns full marks (derived points only)
+CONTRADICTION_COST = 0.5  # a contradicted point costs its weight plus this share of it (beyond an omission)
+FOCUS_FREE_WORDS = 30  # content words matching nothing of the question that an answer may carry at no cost
+FOCUS_POWER = 0.5  # beyond that, the score is multiplied by (FOCUS_FREE_WORDS / those words) ** FOCUS_POWER
+SHORT_MAX_TOKENS = 40  # a short answer counts in a response of at most this many words, not inside a long dump
+SALAD_CAP = 0.45  # most a claimless list of terms can score (below the default pass score)
 MAX_RESPONSE_CHARS = 16_000  # Discord modals allow 4,000; anything longer is graded on its first 16,000
 
 
@@ -113,6 +120,7 @@ class _Prepared:
     short: tuple[ShortAnswer, ...]
     short_label: str
     saturation: float
+    claims: bool  # the prompt asks for statements, not for names (a list of terms is not an answer)
 
 
 def key_points_of(question: Question) -> tuple[KeyPoint, ...]:
@@ -138,7 +146,7 @@ def _prepare(question: Question) -> _Prepared:
     short = prepare_short(question.short_answers)
     label = question.short_answers[0] if question.short_answers else ""
     saturation = 1.0 if question.key_points else DERIVED_SATURATION
-    return _Prepared(matcher, short, label, saturation)
+    return _Prepared(matcher, short, label, saturation, _NAMING.search(question.prompt) is None)
 
 
 def _verdict(score: float, pass_score: float) -> Verdict:
@@ -188,8 +196,8 @@ def grade(question: Question, response: str) -> Grade:
     prepared = _prepare(question)
     pass_score = question.pass_score
     text = response[:MAX_RESPONSE_CHARS]
-    tokens = tokenize(text)
-    if prepared.short:  # before anything else: "D", "I", "Who Is It" are answers made of stopwords
+    tokens, flags = negated_flags(text)
+    if prepared.short and len(tokens) <= SHORT_MAX_TOKENS:  # first: "D", "I", "Who Is It" are made of stopwords
         found = match_short(prepared.short, tokens, text)
         if found is not None:
             answer, matched = found
@@ -202,15 +210,24 @@ def grade(question: Question, response: str) -> Grade:
     non_answer = matcher.non_answer
     if all(t.stop or t.key in non_answer for t in tokens):
         return _zero(prepared, pass_score)
-    coverage = cover(matcher, tokens)
+    coverage = cover(matcher, tokens, flags)
     if coverage.empty:
         return _zero(prepared, pass_score)
     hits: list[Hit] = []
     misses: list[str] = []
-    total = weighted = 0.0
+    contradictions: list[Contradiction] = []
+    total = weighted = contradicted = 0.0
     for pm in coverage.points:
-        credit = min(1.0, pm.share / POINT_SATURATION)
         total += pm.weight
+        if pm.contradiction is not None:
+            said, expected = pm.contradiction
+            contradictions.append(Contradiction(pm.text, said, expected))
+            contradicted += pm.weight
+            misses.append(pm.text)
+            continue
+        credit = min(1.0, pm.share / POINT_SATURATION)
+        if not pm.strong:
+            credit *= WEAK_ONLY_CREDIT
         weighted += pm.weight * credit
         if credit >= HIT_CREDIT:
             hits.append(Hit(pm.text, matched_words(coverage, pm), round(credit, 4)))
@@ -221,6 +238,47 @@ def grade(question: Question, response: str) -> Grade:
     score = max(covered, BLEND * covered + (1.0 - BLEND) * similar) / prepared.saturation
     if matcher.answer_points:
         score = _answer_route(matcher, coverage, score)
+    if contradicted:
+        score = min(score, covered) - CONTRADICTION_COST * contradicted / total
+    score *= _focus(coverage, matcher)
+    if score > SALAD_CAP and prepared.claims and is_keyword_salad(text, tokens):
+        score = SALAD_CAP
     score = round(min(1.0, max(0.0, score)), 4)
     verdict = _verdict(score, pass_score)
-    return Grade(score, verdict, tuple(hits), tuple(misses), verdict == "pass")
+    return Grade(score, verdict, tuple(hits), tuple(misses), verdict == "pass", tuple(contradictions))
+
+
+_NAMING = re.compile(r"^\s*(?:name|list|which|what are the (?:\w+ )?(?:types|kinds|names))\b", re.IGNORECASE)
+# What makes a run of terms a statement: an assignment or mapping, a "label: value", a method call.
+_CLAIM_MARKS = re.compile(r"=|:\s|→|->|=>|\bw/|\.\w+\(")
+_SALAD_MIN_TERMS = 3
+_LIST_SEPARATORS = re.compile(r"[,;/|\n]|\s\+\s")
+
+
+def is_keyword_salad(text: str, tokens: list[Token]) -> bool:
+    """True for a bare list of terms: three or more content words and (almost) no function word or relation.
+
+    A statement needs words that relate its terms ("is", "from", "by", "not") or a code relation (``=``, a
+    call, ``label: value``); a list of the right terms with none of them says nothing about them.
+    """
+    content = sum(1 for t in tokens if not t.stop)
+    if content < _SALAD_MIN_TERMS:
+        return False
+    stops = len(tokens) - content
+    if stops > 1 or (stops == 1 and content < 6):
+        return False
+    if content < _SALAD_MIN_TERMS + 1 and len(_LIST_SEPARATORS.findall(text)) < 2:
+        return False  # "url_for builds links": three words, no list
+    if any(t.key in NEGATOR_KEYS for t in tokens):
+        return False
+    return _CLAIM_MARKS.search(text) is None
+
+
+def _focus(coverage: Coverage, matcher: Matcher) -> float:
+    """1 for an answer about the question; less for a long text whose words mostly match nothing asked (stuffing).
+
+    Content words that match none of the question's material are counted; up to ``FOCUS_FREE_WORDS`` cost
+    nothing (a full, correct answer of 90 words has about 20), beyond that the score shrinks.
+    """
+    extra = coverage.unexplained
+    return 1.0 if extra <= FOCUS_FREE_WORDS else (FOCUS_FREE_WORDS / extra) ** FOCUS_POWER

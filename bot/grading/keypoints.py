@@ -11,6 +11,7 @@ positions either side), so words scattered over a long answer do not add up to a
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 from itertools import pairwise, repeat
 from operator import itemgetter, mul
@@ -19,7 +20,20 @@ from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
 from bot.bank.models import KeyPoint
-from bot.grading.normalize import Token, join_key, key_of, max_edits, token_weight, tokenize
+from bot.grading.normalize import (
+    NEGATED,
+    NEGATOR_KEYS,
+    UNCLEAR,
+    Token,
+    is_number,
+    is_weak,
+    join_key,
+    key_of,
+    max_edits,
+    negated_flags,
+    token_weight,
+    tokenize,
+)
 from bot.grading.synonyms import group_of
 
 __all__ = [
@@ -36,6 +50,9 @@ __all__ = [
 ]
 
 NEGATION_MISSING = 0.6  # share kept when a point's "not" is absent from the matching window
+WEAK_ONLY_CREDIT = 0.3  # share of a point's credit when only everyday words matched it (never a hit)
+CONTRADICTION_GAP = 0.25  # share lost to a flipped polarity or a broken order that makes a point contradicted
+CONTRADICTION_SHARE = 0.5  # share the point reaches when polarity and order are ignored, for a contradiction
 SYNONYM_SIMILARITY = 1.0  # a response word from a key's synonym group (``synonyms.py``) counts as the key
 SLACK = 2  # extra response positions allowed on each side of a key point's own length
 _SCORER = OSA.normalized_similarity
@@ -67,6 +84,11 @@ class Phrasing:
     sources: tuple[tuple[str, int, float], ...]  # (table key, key index, weight): the keys, then the pairs
     pair_sources: tuple[tuple[str, int, float], ...]  # the pairs' part of ``sources``
     key_sources: tuple[tuple[str, int, float], ...]  # the keys' part of ``sources``
+    negs: tuple[int, ...] = ()  # per key: POSITIVE, NEGATED or UNCLEAR in the phrasing
+    strong: tuple[bool, ...] = ()  # per key: specific enough to be evidence on its own
+    numbers: tuple[int, ...] = ()  # indices of number keys
+    ordered: bool = False  # a sequence ("left, then root, then right"): order matters
+    polar: bool = False  # some key is negated or is a negator: polarity is checked
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,6 +128,8 @@ class PointMatch:
     weight: float
     share: float
     positions: list[int]
+    strong: bool = True  # the match includes a specific word (or several words when the phrasing has none)
+    contradiction: tuple[str, str] | None = None  # (what the response said, what the point says)
 
 
 Table = dict[str, list[tuple[int, float]]]
@@ -123,6 +147,8 @@ class Coverage:
     best_sim: dict[str, float]
     tokens: list[Token]
     token_of: list[int]
+    negpos: dict[int, int] = dataclasses.field(default_factory=dict)
+    unexplained: int = 0  # distinct content words of the response that match nothing of the question's material
 
 
 def _prompt_keys(prompt: str) -> frozenset[str]:
@@ -135,13 +161,24 @@ def _prompt_keys(prompt: str) -> frozenset[str]:
     return frozenset(keys)
 
 
+_ORDER_MARKS = ("then", "→", "->", "followed by")
+
+
+def _is_ordered(text: str, prompt_keys: frozenset[str]) -> bool:
+    """True for a sequence phrasing: it says "then" / "→", or lists 3+ items when the prompt asks for an order."""
+    lower = f" {text.casefold()} "
+    if any(f" {mark} " in lower or (mark in "→->" and mark in lower) for mark in _ORDER_MARKS):
+        return True
+    return ("order" in prompt_keys or "sequenc" in prompt_keys) and lower.count(",") >= 2
+
+
 def _phrasing(text: str, prompt_keys: frozenset[str]) -> Phrasing | None:
     """Prepare one phrasing; the prompt's words are dropped unless nothing else is left.
 
     Demoting works as on the response side: a word of the prompt, or two adjacent words that the prompt
     writes as one (``url for`` when the prompt says ``url_for``), are dropped.
     """
-    tokens = tokenize(text)
+    tokens, neg_flags = negated_flags(text)
     demoted = [t.stop or t.key in prompt_keys for t in tokens]
     for j, (a, b) in enumerate(pairwise(tokens)):
         if not (a.stop and b.stop) and join_key(a.base, b.base) in prompt_keys:
@@ -162,6 +199,7 @@ def _phrasing(text: str, prompt_keys: frozenset[str]) -> Phrasing | None:
     negated = keys.index("not") if "not" in keys else None
     pair_sources = tuple((k, i, weights[i]) for k, covered in pairs for i in covered)
     key_sources = tuple((k, i, weights[i]) for i, k in enumerate(keys))
+    negs = tuple(neg_flags[j] for j in chosen)
     return Phrasing(
         keys,
         weights,
@@ -172,6 +210,11 @@ def _phrasing(text: str, prompt_keys: frozenset[str]) -> Phrasing | None:
         key_sources + pair_sources,
         pair_sources,
         key_sources,
+        negs,
+        tuple(not is_weak(k) and k not in NEGATOR_KEYS for k in keys),
+        tuple(i for i, k in enumerate(keys) if is_number(k)),
+        _is_ordered(text, prompt_keys),
+        NEGATED in negs or any(k in NEGATOR_KEYS for k in keys),
     )
 
 
@@ -245,12 +288,16 @@ def _synonyms(
     return tuple((alt, tuple(keys)) for alt, keys in sorted(targets.items()))
 
 
-def _index(matcher: Matcher, tokens: list[Token]) -> tuple[Table, dict[str, float], list[int]]:
+def _index(
+    matcher: Matcher, tokens: list[Token], flags: list[int] | None = None
+) -> tuple[Table, dict[str, float], list[int], dict[int, int], list[tuple[int, str]], int]:
     """Match every vocabulary key against the response once: key → [(position, similarity)].
 
     Also returns each matched key's best similarity and, per content position, the index of its token
     (for feedback); no content positions means the response has nothing but stopwords and the question's
-    words.
+    words. Then the content positions in the scope of a negation (``flags`` from ``negated_flags``), the number
+    tokens as (position, key), and the count of content positions whose key no vocabulary key matched.
+    A dotted code token also stands for its prefixes (``app.logger.warning`` covers ``app.logger``).
     """
     prompt_keys, heads, vocabulary = matcher.prompt_keys, matcher.compound_heads, matcher.vocabulary
     fallback = matcher.fallback_set
@@ -262,7 +309,9 @@ def _index(matcher: Matcher, tokens: list[Token]) -> tuple[Table, dict[str, floa
     pos = 0
     demote_next = False
     get_pos, add_token = choice_pos.get, token_of.append
-    for j, (_, base, key, stop) in enumerate(tokens):
+    negpos: dict[int, int] = {}  # content position → NEGATED or UNCLEAR (positive ones are absent)
+    numbers: list[tuple[int, str]] = []
+    for j, (surface, base, key, stop) in enumerate(tokens):
         demoted = demote_next or stop or key in prompt_keys
         demote_next = False
         if base in heads and j < last:
@@ -282,6 +331,21 @@ def _index(matcher: Matcher, tokens: list[Token]) -> tuple[Table, dict[str, floa
             choice_pos[key] = [pos]
         else:
             found.append(pos)
+        if flags is not None and flags[j]:
+            negpos[pos] = flags[j]
+        if "." in surface:
+            if is_number(key):
+                numbers.append((pos, key))
+            else:
+                parts = surface.casefold().lstrip("@").removesuffix("()").split(".")
+                for k in range(2, len(parts)):
+                    prefix = "".join(parts[:k]).replace("_", "")
+                    if prefix in vocabulary:
+                        choice_pos.setdefault(prefix, []).append(pos)
+        elif key.isdigit():
+            numbers.append((pos, key))
+        elif key[0] == "<" and key != "<>" and "<>" in vocabulary:  # <int:id> is also a bare <variable>
+            choice_pos.setdefault("<>", []).append(pos)
         add_token(j)
         pos += 1
     table: Table = {}
@@ -317,21 +381,72 @@ def _index(matcher: Matcher, tokens: list[Token]) -> tuple[Table, dict[str, floa
     for joined, p in compounds:
         table.setdefault(joined, []).append((p, 1.0))
         best_sim[joined] = 1.0
-    return table, best_sim, token_of
+    matched_positions = {p for hits in table.values() for p, _ in hits}
+    unexplained = len({key for key, where in choice_pos.items() if matched_positions.isdisjoint(where)})
+    return table, best_sim, token_of, negpos, numbers, unexplained
 
 
-def _best_window(ph: Phrasing, table: Table, floor: float = 0.0, pairs: bool = True) -> tuple[float, list[int]]:
-    """Best weighted share of the phrasing's keys inside one window, and the matched positions.
+def _chain(events: list[tuple[int, int, float]], size: int) -> tuple[float, list[float], list[int]]:
+    """Best weight of matched keys taken in the phrasing's order (positions and key indices both increasing)."""
+    n = len(events)
+    best = [0.0] * n
+    back = [-1] * n
+    for x in range(n):
+        p, i, v = events[x]
+        best[x] = v
+        for y in range(x):
+            q, k, _ = events[y]
+            if q < p and k < i and best[y] + v > best[x]:
+                best[x], back[x] = best[y] + v, y
+    got = [0.0] * size
+    where = [-1] * size
+    if not n:
+        return 0.0, got, where
+    x = max(range(n), key=best.__getitem__)
+    value = best[x]
+    while x >= 0:
+        p, i, v = events[x]
+        got[i], where[i] = v, p
+        x = back[x]
+    return value, got, where
+
+
+def _best_window(
+    ph: Phrasing,
+    table: Table,
+    floor: float = 0.0,
+    pairs: bool = True,
+    negpos: dict[int, int] | None = None,
+    loose: bool = False,
+) -> tuple[float, list[int], list[int]]:
+    """Best weighted share of the phrasing's keys inside one window, the matched positions and key indices.
 
     Windows start at each matched position and span ``ph.width`` positions; a window holding no event
-    beyond the previous window's is a subset of it and is skipped. Returns (0, []) when nothing is found
-    or the best case cannot beat ``floor``. ``pairs=False`` says no pair key is in the table.
+    beyond the previous window's is a subset of it and is skipped. Returns (0, [], []) when nothing is found
+    or the best case cannot beat ``floor``. ``pairs=False`` says no pair key is in the table. A response word
+    counts only with the polarity it has in the phrasing (``negpos``: negated response positions), and the
+    keys of a sequence phrasing only in its order; ``loose=True`` ignores both (to detect a contradiction).
     """
     sources = ph.sources if pairs else ph.key_sources
-    events = [(p, i, w * s) for key, i, w in sources if key in table for p, s in table[key]]
+    if negpos and not loose:
+        negs = ph.negs
+        get = negpos.get
+        events = [
+            (p, i, w * s)
+            for key, i, w in sources
+            if key in table
+            for p, s in table[key]
+            if negs[i] == UNCLEAR or get(p, 0) in (negs[i], UNCLEAR)
+        ]
+    elif ph.polar and not loose:
+        negs = ph.negs
+        events = [(p, i, w * s) for key, i, w in sources if key in table for p, s in table[key] if negs[i] != NEGATED]
+    else:
+        events = [(p, i, w * s) for key, i, w in sources if key in table for p, s in table[key]]
     if not events:
-        return 0.0, []
+        return 0.0, [], []
     size = len(ph.keys)
+    ordered = ph.ordered and not loose
     top = [0.0] * size
     for _, i, v in events:
         if v > top[i]:
@@ -339,10 +454,11 @@ def _best_window(ph: Phrasing, table: Table, floor: float = 0.0, pairs: bool = T
     total = ph.total
     bound = sum(top)
     if bound / total <= floor:
-        return 0.0, []  # cannot beat what another phrasing already has
+        return 0.0, [], []  # cannot beat what another phrasing already has
     count = len(events)
     if count == 1:
         best, best_v, best_p = bound, top, [events[0][0]]
+        best_i = [events[0][1]]
     else:
         events.sort()
         width = ph.width
@@ -355,13 +471,16 @@ def _best_window(ph: Phrasing, table: Table, floor: float = 0.0, pairs: bool = T
             while stop < count and events[stop][0] < end:
                 stop += 1
             if stop > b:  # otherwise this window is a subset of the previous one
-                got = [0.0] * size
-                where = [-1] * size
-                for p, i, v in events[a:stop]:
-                    if v > got[i]:
-                        got[i] = v
-                        where[i] = p
-                value = sum(got)
+                if ordered:
+                    value, got, where = _chain(events[a:stop], size)
+                else:
+                    got = [0.0] * size
+                    where = [-1] * size
+                    for p, i, v in events[a:stop]:
+                        if v > got[i]:
+                            got[i] = v
+                            where[i] = p
+                    value = sum(got)
                 if value > best:
                     best, best_v, at = value, got, where
                     if value >= bound:
@@ -373,13 +492,14 @@ def _best_window(ph: Phrasing, table: Table, floor: float = 0.0, pairs: bool = T
             while events[a][0] == start:
                 a += 1
         best_p = [p for p in at if p >= 0]
+        best_i = [i for i, p in enumerate(at) if p >= 0]
     share = min(1.0, best / total)
     negated = ph.negated
     if negated is not None and best_v[negated] == 0.0:
         share *= NEGATION_MISSING  # the point says "not" and the response (there) does not
     if share <= floor:
-        return 0.0, []
-    return share, best_p
+        return 0.0, [], []
+    return share, best_p, best_i
 
 
 def matched_words(coverage: Coverage, point: PointMatch) -> str:
@@ -397,31 +517,119 @@ def matched_words(coverage: Coverage, point: PointMatch) -> str:
     return " … ".join([tokens[i].surface for i in idx])
 
 
-def cover(matcher: Matcher, tokens: list[Token]) -> Coverage:
-    """Coverage of each key point (best phrasing) and of the reference bag by a tokenised response."""
-    table, best_sim, token_of = _index(matcher, tokens)
+def _evidence(ph: Phrasing, indices: list[int]) -> bool:
+    """True when matched keys are evidence: a specific word, or two words of the point in one compact window."""
+    return len(set(indices)) >= 2 or any(ph.strong[i] for i in indices)
+
+
+def _said(coverage_tokens: list[Token], token_of: list[int], positions: list[int]) -> str:
+    """The response words spanning some content positions."""
+    idx = sorted({token_of[p] for p in positions if p < len(token_of)})
+    if not idx:
+        return ""
+    return " ".join(t.surface for t in coverage_tokens[idx[0] : idx[-1] + 1][:12])
+
+
+def _contradiction(
+    ph: Phrasing,
+    table: Table,
+    pairs: bool,
+    share: float,
+    negpos: dict[int, int],
+    numbers: list[tuple[int, str]],
+    tokens: list[Token],
+    token_of: list[int],
+    ellipsis: bool = False,
+) -> tuple[str, str] | None:
+    """(said, expected) when the response states this phrasing with a flipped polarity, a broken order or a
+    different number; else None. ``ellipsis``: the response has a negation with nothing after it in its clause
+    ("tuples can't."), so polarity cannot be read word by word."""
+    if ph.numbers:
+        expected = [ph.keys[i] for i in ph.numbers]
+        if not any(k in table for k in expected):
+            rest = [i for i in range(len(ph.keys)) if i not in ph.numbers]
+            if rest:
+                loose, at, _ = _best_window(ph, table, 0.0, pairs, None, True)
+                span = (min(at) - ph.width, max(at) + ph.width) if at and loose >= 0.3 else None
+            else:
+                span = (-1, 1 << 30)
+            if span is not None:
+                for p, key in numbers:
+                    if span[0] <= p <= span[1] and any(len(key) == len(e) and key != e for e in expected):
+                        return key, " ".join(expected)
+    if not (negpos or ph.polar or ph.ordered) or ellipsis:
+        return None
+    loose, at, loose_i = _best_window(ph, table, 0.0, pairs, None, True)
+    if loose < CONTRADICTION_SHARE or loose - share < CONTRADICTION_GAP:
+        return None
+    strict = set(_best_window(ph, table, 0.0, pairs, negpos)[2])
+    if any(ph.strong[i] for i in loose_i if i not in strict):  # a specific word is said the other way round
+        return _said(tokens, token_of, at), ""
+    return None
+
+
+def _elliptical(tokens: list[Token], flags: list[int] | None) -> bool:
+    """True when a negation governs no content word ("tuples can't.", "it doesn't"): it negates what came before."""
+    if flags is None:
+        return False
+    for j, tok in enumerate(tokens):
+        if tok.key in NEGATOR_KEYS:
+            after = [k for k in range(j + 1, min(len(tokens), j + 4)) if flags[k] and not tokens[k].stop]
+            if not after:
+                return True
+    return False
+
+
+def cover(matcher: Matcher, tokens: list[Token], flags: list[int] | None = None) -> Coverage:
+    """Coverage of each key point (best phrasing) and of the reference bag by a tokenised response.
+
+    ``flags`` (from ``negated_flags``) marks the tokens in the scope of a negation: a word counts only with
+    the polarity it has in the point. A point the response contradicts (flipped polarity, a sequence out of
+    order, a different number) carries the contradiction and is not credited.
+    """
+    table, best_sim, token_of, negpos, numbers, unexplained = _index(matcher, tokens, flags)
     pairs = not matcher.all_pair_keys.isdisjoint(table)
     results: list[PointMatch] = []
+    exact: Table | None = None
     for point in matcher.points:
-        best, best_at = 0.0, []
+        best, best_at, best_eff, strong = 0.0, [], 0.0, False
         for ph in point.phrasings:
-            share, at = _best_window(ph, table, best, pairs)
-            if share > best:
-                best, best_at = share, at
-                if share >= 1.0:
+            share, at, idx = _best_window(ph, table, best_eff, pairs, negpos)
+            if share <= best_eff:
+                continue
+            evidence = _evidence(ph, idx)
+            effective = share if evidence else share * WEAK_ONLY_CREDIT
+            if effective > best_eff:
+                best, best_at, best_eff, strong = share, at, effective, evidence
+                if effective >= 1.0:
                     break
-        results.append(PointMatch(point.text, point.weight, best, best_at))
+        contradiction = None
+        if best < CONTRADICTION_SHARE or not strong:
+            if exact is None:  # contradictions are read on exact words only, never on a typo or a synonym
+                exact = {k: [(p, v) for p, v in hits if v >= 1.0] for k, hits in table.items()}
+                exact = {k: hits for k, hits in exact.items() if hits}
+            for ph in point.phrasings:
+                contradiction = _contradiction(
+                    ph, exact, pairs, best, negpos, numbers, tokens, token_of, _elliptical(tokens, flags)
+                )
+                if contradiction is not None:
+                    said, expected = contradiction
+                    contradiction = (said, expected or point.text)
+                    break
+        results.append(PointMatch(point.text, point.weight, best, best_at, strong, contradiction))
     get = best_sim.get
     found = sum([weight * get(key, 0.0) for key, weight in matcher.reference])
     share = found / matcher.reference_total if matcher.reference_total else 0.0
-    return Coverage(tuple(results), min(1.0, share), not token_of, table, best_sim, tokens, token_of)
+    return Coverage(
+        tuple(results), min(1.0, share), not token_of, table, best_sim, tokens, token_of, negpos, unexplained
+    )
 
 
 def answer_point_share(matcher: Matcher, coverage: Coverage, k: int) -> float:
     """Share of the k-th model-answer clause found in one window (authored-key-point questions only)."""
     table = coverage.table
     pairs = not matcher.all_pair_keys.isdisjoint(table)
-    return _best_window(matcher.answer_points[k].phrasings[0], table, 0.0, pairs)[0]
+    return _best_window(matcher.answer_points[k].phrasings[0], table, 0.0, pairs, coverage.negpos)[0]
 
 
 def answer_point_bounds(matcher: Matcher, coverage: Coverage) -> list[tuple[float, float]]:

@@ -136,6 +136,7 @@ def max_edits(key: str) -> int:
     return 1 if n < 8 else 2
 
 
+_NEGATORS = frozenset({"no", "never", "without", "nor", "neither", "cannot"})  # all keyed "not" (None is a value)
 _IRREGULAR = {"using": "use", "used": "use", "uses": "use", "data": "data", "bus": "bus", "gas": "gas"}
 # Irregular plurals Snowball leaves apart from their singular.
 _PLURALS = {"children": "child", "indices": "index", "vertices": "vertex", "matrices": "matrix", "mice": "mous",
@@ -153,7 +154,7 @@ def stem(word: str) -> str:
 
 def _is_code(lower: str) -> bool:
     """True for a code token (dotted or underscored name, decorator, call): matched whole, never stemmed."""
-    return "_" in lower or "." in lower or lower.startswith("@") or lower.endswith("()")
+    return "_" in lower or "." in lower or lower.startswith(("@", "<")) or lower.endswith("()")
 _VOWELS = frozenset("aeiouy")
 _UNDOUBLE = frozenset("bdfgkmnprt")
 
@@ -193,6 +194,8 @@ def light_stem(word: str) -> str:
 
 def _squash(lower: str) -> str:
     """Drop decorator/call marks and the separators inside a code token; numbers and dunders stay as they are."""
+    if lower.startswith("<") and lower.endswith(">"):  # a URL variable: <int:id> ≡ <int:uid>, <name> ≡ <user>
+        return lower.split(":", 1)[0] + ":>" if ":" in lower else "<>"
     if lower.startswith("@"):
         lower = lower[1:]
     if lower.endswith("()"):
@@ -215,7 +218,7 @@ def key_of(lower: str) -> tuple[str, str, bool]:
     hit = _KEY_CACHE.get(lower)
     if hit is not None:
         return hit
-    if lower in _NEG_WORDS or lower == "no":
+    if lower in _NEG_WORDS or lower in _NEGATORS:
         result = (lower, "not", False)
     elif lower in STOPWORDS:
         result = (lower, lower, True)
@@ -329,3 +332,59 @@ def token_weight(key: str) -> float:
 def is_weak(key: str) -> bool:
     """True for a key that is not evidence on its own (an everyday or generic word, a negation, a quantifier)."""
     return token_weight(key) < WEAK_BELOW
+
+
+# Polarity: a negator puts the next few words of its clause in negative polarity ("no children", "never stored
+# in plain text", "not encrypted"); "instead of X" and "rather than X" negate X. A clause ends at , ; : . ! ? (
+# ) or a joining word ("and", "or", "but", ...), as the clauses of a model answer do (``derive.py``).
+NEGATOR_KEYS = frozenset({"not", "nothing"})
+# After these, polarity is unclear ("avoid hard-coding" = "do not hard-code", but "avoid it by locking in order"):
+# the next words are never read as positive or negative.
+_UNCLEAR_KEYS = frozenset({"avoid", "prevent", "stop", "instead", "unlik", "rather", "except"})
+NEGATION_SCOPE = 4  # content words after a negator that it governs
+_INSTEAD = {("instead", "of"), ("rather", "than")}
+_CLAUSE_WORDS = frozenset(
+    {"and", "or", "but", "while", "whereas", "although", "though", "so", "because", "however", "yet", "otherwise",
+     "then"}
+)  # fmt: skip
+_CLAUSE_END = ",;:.!?)"
+
+
+POSITIVE, NEGATED, UNCLEAR = 0, 1, 2
+
+
+def negated_flags(text: str) -> tuple[list[Token], list[int]]:
+    """The tokens of a text (as ``tokenize``) and, per token, its polarity: POSITIVE, NEGATED or UNCLEAR."""
+    tokens: list[Token] = []
+    breaks: list[bool] = []
+    for chunk in prepare_text(text).split():
+        got = _CHUNKS[chunk]
+        if not got:
+            if breaks and chunk[-1] in _CLAUSE_END:
+                breaks[-1] = True
+            continue
+        if chunk[0] == "(" and breaks:
+            breaks[-1] = True
+        tokens.extend(got)
+        breaks.extend([False] * (len(got) - 1))
+        breaks.append(chunk[-1] in _CLAUSE_END)
+    flags = [POSITIVE] * len(tokens)
+    scope = 0
+    state = NEGATED
+    for j, tok in enumerate(tokens):
+        key = tok.key
+        if key in NEGATOR_KEYS:
+            scope, state = NEGATION_SCOPE, NEGATED
+        elif j + 1 < len(tokens) and (tok.base, tokens[j + 1].base) in _INSTEAD:
+            scope, state = NEGATION_SCOPE + 1, NEGATED  # the "of"/"than" is a stopword, not counted below
+        elif key in _UNCLEAR_KEYS:
+            scope, state = NEGATION_SCOPE, UNCLEAR
+        elif key in _CLAUSE_WORDS:
+            scope = 0
+        elif scope:
+            flags[j] = state
+            if not tok.stop:
+                scope -= 1
+        if breaks[j]:
+            scope = 0
+    return tokens, flags

@@ -77,12 +77,15 @@ def test_grade_is_deterministic(question: Question, response: str) -> None:
 def test_adding_a_missed_key_point_never_lowers_the_score(
     question: Question, response: str, data: st.DataObject
 ) -> None:
-    """Appending the text of a missed key point to the response never lowers the score."""
+    """Appending a sentence stating a missed key point never lowers the score.
+
+    A sentence of its own: glued to a trailing "not", the point would be stated the other way round.
+    """
     before = grade(question, response)
     if not before.misses:
         return
     missed = data.draw(st.sampled_from(before.misses))
-    after = grade(question, f"{response} {missed}")
+    after = grade(question, f"{response}. {missed}")
     assert after.score >= before.score
 
 
