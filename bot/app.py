@@ -28,7 +28,8 @@ from bot.ui.views import AnswerButton, LeaderboardPager, MyResultButton, submit_
 
 logger = logging.getLogger(__name__)
 
-COGS = ("bot.cogs.quiz", "bot.cogs.interview", "bot.cogs.daily", "bot.cogs.leaderboard", "bot.cogs.admin")
+COGS = ("bot.cogs.quiz", "bot.cogs.interview", "bot.cogs.daily", "bot.cogs.leaderboard", "bot.cogs.admin",
+        "bot.cogs.privacy")
 
 
 def intents() -> discord.Intents:

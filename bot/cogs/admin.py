@@ -8,6 +8,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
+from bot import privacy
 from bot.app import VivaBot
 from bot.cogs.common import bank_autocomplete, zone_autocomplete
 from bot.errors import UserError
@@ -29,6 +30,8 @@ Also **/daily show**, **/daily off**, **/daily now**.
 **/stats** `[member]` — points, pass rate, streaks, strongest and weakest topics.
 **/bank list** — the question banks and their topics.
 **/settings** — spoilers, who may start quizzes, default bank, time zone (Manage Server).
+**/privacy show**, **/privacy delete** — what Viva stores about you in this server, and erasing it. \
+**/settings retention_days** sets how long answer texts are kept.
 Grading compares your answer with each question's key points: cover the ideas, in your own words."""
 
 
@@ -57,13 +60,17 @@ class AdminCog(commands.Cog, name="Admin"):
                            everyone_can_quiz="Let everyone start quizzes again (clears the quiz role)",
                            default_bank="Bank used when a command doesn't name one",
                            timezone="Time zone for weekly/monthly leaderboards (IANA name, e.g. Europe/Berlin)")
+    @app_commands.describe(retention_days="Keep answer texts this many days (0: until members delete them); "
+                                          "scores stay")
     @app_commands.autocomplete(default_bank=bank_autocomplete, timezone=zone_autocomplete)
     @app_commands.guild_only()
     @app_commands.default_permissions(manage_guild=True)
     @app_commands.checks.has_permissions(manage_guild=True)
     async def settings(self, interaction: discord.Interaction, spoilers: bool | None = None,
                        quiz_role: discord.Role | None = None, everyone_can_quiz: bool | None = None,
-                       default_bank: str | None = None, timezone: str | None = None) -> None:
+                       default_bank: str | None = None, timezone: str | None = None,
+                       retention_days: app_commands.Range[int, 0, privacy.MAX_RETENTION_DAYS] | None = None,
+                       ) -> None:
         """Apply the given changes, then show every setting."""
         assert interaction.guild_id is not None
         if quiz_role is not None and everyone_can_quiz:
@@ -81,13 +88,21 @@ class AdminCog(commands.Cog, name="Admin"):
         if timezone is not None:
             changes["timezone"] = parse_zone(timezone).key
         store = self.bot.store
+        dropped = None
+        if retention_days is not None:
+            dropped = await privacy.set_retention(store, interaction.guild_id, retention_days, self.bot.clock.now())
         s = await (store.update_settings(interaction.guild_id, **changes) if changes
                    else store.get_settings(interaction.guild_id))
         lines = [f"Spoilers at reveals: **{'on' if s.spoilers else 'off'}**",
                  "Who may start quizzes: " + (f"<@&{s.quiz_role_id}> and Manage Server" if s.quiz_role_id
                                                else "**everyone**"),
                  f"Default bank: **{s.default_bank or 'not set'}**", f"Time zone: **{s.timezone}**"]
-        title = "⚙️ Settings updated" if changes else "⚙️ Settings"
+        days = await privacy.retention_days(store, interaction.guild_id)
+        lines.append("Answer texts kept: " + (f"**{days} days** (older texts are dropped; scores stay)" if days
+                                              else "**until members delete them**"))
+        if dropped is not None and dropped.answers:
+            lines.append(f"Dropped {dropped.answers} older answer text(s) now.")
+        title = "⚙️ Settings updated" if changes or retention_days is not None else "⚙️ Settings"
         await reply(interaction, embed=embeds.simple_embed(title, "\n".join(lines)))
 
 

@@ -295,5 +295,5 @@ class PrivacyMixin:
         return total
 
 
-__all__ = ["InterviewInProgress", "MAX_RETENTION_DAYS", "MemberData", "PrivacyMixin", "Purged",
+__all__ = ["MAX_RETENTION_DAYS", "InterviewInProgress", "MemberData", "PrivacyMixin", "Purged",
            "scrub_interview_state"]
