@@ -22,13 +22,19 @@ class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore", frozen=True)
 
     discord_token: SecretStr = Field(default=SecretStr(""), validation_alias="DISCORD_TOKEN")
-    db_path: Path = Field(default=Path("viva.db"), validation_alias="VIVA_DB")
+    db_path: Path | str = Field(default=Path("viva.db"), validation_alias="VIVA_DB")  # a file or a postgresql:// URL
     banks_dir: Path = Field(default=Path("data/banks"), validation_alias="VIVA_BANKS")
     dev_guild: int | None = Field(default=None, validation_alias="VIVA_DEV_GUILD")
     log_level: str = Field(default="INFO", validation_alias="VIVA_LOG_LEVEL")
     daily_grace_hours: float = Field(default=2.0, ge=0, le=24, validation_alias="VIVA_DAILY_GRACE_HOURS")
     log_format: Literal["text", "json"] = Field(default="text", validation_alias="VIVA_LOG_FORMAT")
     metrics_port: int | None = Field(default=None, ge=1, le=65535, validation_alias="VIVA_METRICS_PORT")
+
+    @field_validator("db_path", mode="before")
+    @classmethod
+    def _db(cls, value: object) -> object:
+        # A URL stays text (Path would fold its "//"); anything else is a SQLite file.
+        return Path(value) if isinstance(value, str) and "://" not in value else value
 
     @field_validator("dev_guild", "metrics_port", mode="before")
     @classmethod

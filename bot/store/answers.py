@@ -14,7 +14,7 @@ from typing import Any
 
 from bot.store.db import Database, Row, from_us, to_us
 from bot.store.errors import AlreadyAnswered, PostNotFound, StoreClosed
-from bot.store.reviews import review_answers_since
+from bot.store.reviews import review_answers
 
 logger = logging.getLogger(__name__)
 
@@ -59,7 +59,28 @@ ANSWER_COLUMNS = (
 _SELECT = f"SELECT {ANSWER_COLUMNS} FROM answers"  # noqa: S608 (a constant column list)
 _MAX_ID = "SELECT coalesce(max(id), 0) FROM answers"
 _SINCE = f"{_SELECT} WHERE id > ? ORDER BY id"
-_EXISTING_POSTS = "SELECT id FROM posts WHERE id IN (SELECT value FROM json_each(?))"
+_EXISTING_POSTS = {
+    "sqlite": "SELECT id FROM posts WHERE id IN (SELECT value FROM json_each(?))",
+    "postgresql": "SELECT id FROM posts WHERE id = ANY(?::bigint[])",
+}
+# PostgreSQL: one statement inserts the whole batch and returns the new rows (ids from concurrent processes may
+# commit out of order, so "every id above the old maximum" would not find them). Same columns and conflict rule
+# as _INSERT; the first of two answers of a member to a post in one batch wins, as with SQLite's executemany.
+_PG_INSERT = f"""
+INSERT INTO answers (post_id, user_id, response, score, verdict, passed, points, hits, misses, answered_at,
+                     guild_id, bank, topic, kind, daily_date)
+SELECT p.id, a.user_id, a.response, a.score, a.verdict, a.passed, a.points, a.hits, a.misses, a.answered_at,
+       p.guild_id, p.bank, p.topic, p.kind, p.daily_date
+FROM unnest(?::bigint[], ?::bigint[], ?::text[], ?::float8[], ?::text[], ?::int[], ?::int[], ?::text[],
+            ?::text[], ?::bigint[]) WITH ORDINALITY
+     AS a (post_id, user_id, response, score, verdict, passed, points, hits, misses, answered_at, ord)
+JOIN posts AS p ON p.id = a.post_id
+ORDER BY a.ord
+ON CONFLICT (post_id, user_id) DO NOTHING
+RETURNING {ANSWER_COLUMNS}
+"""  # noqa: S608 (constant column list)
+_PG_FIELDS = ("post_id", "user_id", "response", "score", "verdict", "passed", "points", "hits", "misses",
+              "answered_at")
 _GET = f"{_SELECT} WHERE post_id = ? AND user_id = ?"
 _FOR_POST = f"{_SELECT} WHERE post_id = ? ORDER BY answered_at, id"
 
@@ -201,18 +222,27 @@ class AnswerWriter:
 
     async def _write(self, batch: list[_Pending]) -> None:
         async with self._db.transaction() as tx:
-            before = (await tx.fetchone(_MAX_ID))[0]  # type: ignore[index]
-            await tx.executemany(_INSERT, [p.params for p in batch])
-            inserted = {(r["post_id"], r["user_id"]): r for r in await tx.fetchall(_SINCE, (before,))}
+            if tx.dialect == "postgresql":
+                columns = [[p.params[f] for p in batch] for f in _PG_FIELDS]
+                rows = await tx.fetchall(_PG_INSERT, columns)
+                # review_answers_since below reads "ids above before": this batch's (none when all were refused)
+                ids = [r["id"] for r in rows]
+                before = min(ids) - 1 if ids else (await tx.fetchone(_MAX_ID))[0]  # type: ignore[index]
+            else:
+                before = (await tx.fetchone(_MAX_ID))[0]  # type: ignore[index]
+                await tx.executemany(_INSERT, [p.params for p in batch])
+                rows = await tx.fetchall(_SINCE, (before,))
+            inserted = {(r["post_id"], r["user_id"]): r for r in rows}
             try:  # every graded answer updates its review card, in the same transaction
-                await review_answers_since(tx, before)
+                await review_answers(tx, [r["id"] for r in rows])
             except Exception:  # a card is derived data: never lose answers over it
-                logger.exception("could not update the review cards of answers after id %s", before)
+                logger.exception("could not update the review cards of %d new answers", len(rows))
             unresolved = [p for p in batch if (p.params["post_id"], p.params["user_id"]) not in inserted]
             existing: set[int] = set()
             if unresolved:
                 ids = sorted({p.params["post_id"] for p in unresolved})
-                existing = {r[0] for r in await tx.fetchall(_EXISTING_POSTS, (json.dumps(ids),))}
+                arg = json.dumps(ids) if tx.dialect == "sqlite" else ids
+                existing = {r[0] for r in await tx.fetchall(_EXISTING_POSTS[tx.dialect], (arg,))}
         self.batches += 1
         # Committed: now, and only now, tell the callers.
         for pending in batch:

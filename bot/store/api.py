@@ -27,7 +27,7 @@ logger = logging.getLogger(__name__)
 class Store(SettingsMixin, PostsMixin, AnswersMixin, LeaderboardMixin, SchedulesMixin, SessionsMixin, MetaMixin,
             RoundsMixin, ReviewsMixin, InsightsMixin, ContentMixin, AppealsMixin,
             PrivacyMixin):
-    """Viva's persistence: every method is a coroutine over one SQLite connection."""
+    """Viva's persistence: every method is a coroutine over the database (SQLite, or PostgreSQL)."""
 
     def __init__(self, db: Database) -> None:
         self._db = db
@@ -61,12 +61,29 @@ class Store(SettingsMixin, PostsMixin, AnswersMixin, LeaderboardMixin, Schedules
         await self.close()
 
 
-async def open_store(path: str | Path, *, synchronous: Synchronous = "FULL") -> Store:
-    """Open (creating and migrating as needed) the database at `path`; ':memory:' works for quick tests.
+SQLITE_URL = "sqlite:///"
 
-    The parent folder is created if missing. Raises SchemaTooNew if the file was written by a newer Viva.
+
+def sqlite_path(target: str | Path) -> str | None:
+    """The SQLite file `target` names (a path, or ``sqlite:///relative`` / ``sqlite:////absolute``), or None when
+    it is a PostgreSQL URL."""
+    name = str(target)
+    if name.startswith(("postgresql://", "postgres://")):
+        return None
+    return name.removeprefix(SQLITE_URL)
+
+
+async def open_store(path: str | Path, *, synchronous: Synchronous = "FULL") -> Store:
+    """Open (creating and migrating as needed) the database `path` names; ':memory:' works for quick tests.
+
+    ``postgresql://user@host/db`` opens PostgreSQL (bot/store/pg.py); a path or ``sqlite:///path`` opens SQLite,
+    creating the parent folder if missing. Raises SchemaTooNew if the database was written by a newer Viva.
     """
-    name = str(path)
+    name = sqlite_path(path)
+    if name is None:
+        from bot.store import pg  # asyncpg is only imported when PostgreSQL is used
+
+        return Store(await pg.connect(str(path)))
     if name != ":memory:":
         await asyncio.to_thread(Path(name).parent.mkdir, parents=True, exist_ok=True)
-    return Store(await connect(path, synchronous=synchronous))
+    return Store(await connect(name, synchronous=synchronous))

@@ -1,15 +1,17 @@
-"""The single SQLite connection: opening, pragmas, the access lock, transactions and value conversions."""
+"""The database interface the store's mixins use (`Database`, `Tx`), its SQLite implementation (one connection:
+opening, pragmas, the access lock, transactions) and value conversions. PostgreSQL's is in bot/store/pg.py."""
 
 from __future__ import annotations
 
 import asyncio
 import logging
 import sqlite3
+from abc import ABC, abstractmethod
 from collections.abc import AsyncIterator, Iterable, Sequence
-from contextlib import asynccontextmanager
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
-from typing import Any, Literal, Protocol
+from typing import Any, ClassVar, Literal, Protocol
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import aiosqlite
@@ -95,12 +97,78 @@ def zone(name: str) -> ZoneInfo:
         raise ValueError(f"unknown time zone {name!r}") from exc
 
 
-class Database:
+Dialect = Literal["sqlite", "postgresql"]
+
+
+class Tx(ABC):
+    """Statements inside a transaction that the caller already holds."""
+
+    dialect: ClassVar[Dialect]
+
+    @abstractmethod
+    async def execute(self, sql: str, params: Params = ()) -> int:
+        """Run a write statement; return the number of rows it changed."""
+
+    @abstractmethod
+    async def executemany(self, sql: str, rows: Iterable[Params]) -> None:
+        """Run one write statement for every parameter set."""
+
+    @abstractmethod
+    async def fetchall(self, sql: str, params: Params = ()) -> list[Row]:
+        """Run a statement (SELECT or ... RETURNING) and return all rows."""
+
+    async def fetchone(self, sql: str, params: Params = ()) -> Row | None:
+        """Run a statement and return its first row, or None."""
+        rows = await self.fetchall(sql, params)
+        return rows[0] if rows else None
+
+
+class Database(ABC):
+    """What the store's mixins talk to: reads, write transactions and read snapshots, on SQLite or PostgreSQL.
+
+    SQL uses ``?`` or ``:name`` placeholders; statements whose text differs between the engines are chosen by
+    ``dialect`` in the mixins.
+    """
+
+    dialect: ClassVar[Dialect]
+    path: str  # what to call the database in messages (a file, or a URL without its password)
+    version: int  # the schema version
+    closed: bool
+
+    def _check_open(self) -> None:
+        if self.closed:
+            raise StoreClosed
+
+    @abstractmethod
+    async def fetchall(self, sql: str, params: Params = ()) -> list[Row]:
+        """Run a read statement and return all rows."""
+
+    async def fetchone(self, sql: str, params: Params = ()) -> Row | None:
+        """Run a read statement and return its first row, or None."""
+        rows = await self.fetchall(sql, params)
+        return rows[0] if rows else None
+
+    @abstractmethod
+    def transaction(self) -> AbstractAsyncContextManager[Tx]:
+        """A write transaction: COMMIT on success, ROLLBACK on any error."""
+
+    @abstractmethod
+    def snapshot(self) -> AbstractAsyncContextManager[Tx]:
+        """A read transaction, so several reads see one consistent state."""
+
+    @abstractmethod
+    async def close(self) -> None:
+        """Close the connection(s); later calls raise StoreClosed."""
+
+
+class SqliteDatabase(Database):
     """One aiosqlite connection guarded by one asyncio lock.
 
     Every statement runs while holding the lock, so a read never sees another coroutine's uncommitted
     writes on this shared connection, and a transaction's statements are never interleaved with others'.
     """
+
+    dialect = "sqlite"
 
     def __init__(self, conn: aiosqlite.Connection, path: str, version: int) -> None:
         self.conn = conn
@@ -108,10 +176,6 @@ class Database:
         self.version = version
         self.lock = asyncio.Lock()
         self.closed = False
-
-    def _check_open(self) -> None:
-        if self.closed:
-            raise StoreClosed
 
     async def fetchall(self, sql: str, params: Params = ()) -> list[Row]:
         """Run a read statement and return all rows."""
@@ -121,11 +185,6 @@ class Database:
                 return list(await self.conn.execute_fetchall(sql, params))
             except sqlite3.IntegrityError as exc:
                 raise integrity_error(exc) from exc
-
-    async def fetchone(self, sql: str, params: Params = ()) -> Row | None:
-        """Run a read statement and return its first row, or None."""
-        rows = await self.fetchall(sql, params)
-        return rows[0] if rows else None
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[Tx]:
@@ -137,7 +196,7 @@ class Database:
                 # BEGIN inside the try: a task cancelled while BEGIN runs (it still runs, in aiosqlite's thread)
                 # must not leave a transaction open behind the lock.
                 await self.conn.execute("BEGIN IMMEDIATE")
-                yield Tx(self.conn)
+                yield SqliteTx(self.conn)
                 await self.conn.execute("COMMIT")
             except BaseException:
                 await rollback(self.conn)
@@ -151,7 +210,7 @@ class Database:
             self._check_open()
             try:
                 await self.conn.execute("BEGIN")
-                yield Tx(self.conn)
+                yield SqliteTx(self.conn)
             finally:
                 await rollback(self.conn)
 
@@ -170,8 +229,10 @@ class Database:
                 await self.conn.close()
 
 
-class Tx:
-    """Statements inside a transaction that the caller already holds (no locking here)."""
+class SqliteTx(Tx):
+    """Statements inside a SQLite transaction that the caller already holds (no locking here)."""
+
+    dialect = "sqlite"
 
     def __init__(self, conn: aiosqlite.Connection) -> None:
         self.conn = conn
@@ -201,11 +262,6 @@ class Tx:
         except sqlite3.IntegrityError as exc:
             raise integrity_error(exc) from exc
 
-    async def fetchone(self, sql: str, params: Params = ()) -> Row | None:
-        """Run a statement and return its first row, or None."""
-        rows = await self.fetchall(sql, params)
-        return rows[0] if rows else None
-
 
 async def rollback(conn: aiosqlite.Connection) -> None:
     """ROLLBACK, ignoring 'no transaction is active' (e.g. after a COMMIT that did complete)."""
@@ -215,7 +271,7 @@ async def rollback(conn: aiosqlite.Connection) -> None:
         logger.debug("rollback: %s", exc)
 
 
-async def connect(path: str | Path, *, synchronous: Synchronous = "FULL") -> Database:
+async def connect(path: str | Path, *, synchronous: Synchronous = "FULL") -> SqliteDatabase:
     """Open the database, refuse a newer schema, set the pragmas and apply pending migrations."""
     if sqlite3.sqlite_version_info < MIN_SQLITE:
         raise StoreError(
@@ -243,4 +299,4 @@ async def connect(path: str | Path, *, synchronous: Synchronous = "FULL") -> Dat
         await conn.close()
         raise
     logger.info("opened store %s (schema version %d, synchronous=%s)", name, version, synchronous)
-    return Database(conn, name, version)
+    return SqliteDatabase(conn, name, version)

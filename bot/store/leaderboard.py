@@ -134,7 +134,9 @@ FROM answers INDEXED BY ix_answers_member WHERE guild_id = ? AND user_id = ? AND
 GROUP BY topic ORDER BY topic
 """
 # Runs of consecutive local dates ("gaps and islands"): date minus its row number is constant within a run.
-_STREAK_RUNS = """
+# The day arithmetic differs: SQLite's julianday(), PostgreSQL's date minus integer.
+_STREAK_RUNS = {
+    "sqlite": """
 WITH days AS (
     SELECT DISTINCT daily_date AS d FROM answers INDEXED BY ix_answers_member_daily
     WHERE guild_id = ? AND user_id = ? AND daily_date IS NOT NULL AND daily_date <= ?
@@ -142,7 +144,17 @@ WITH days AS (
     SELECT d, julianday(d) - row_number() OVER (ORDER BY d) AS run FROM days
 )
 SELECT max(d) AS last_day, count(*) AS length FROM runs GROUP BY run
-"""
+""",
+    "postgresql": """
+WITH days AS (
+    SELECT DISTINCT daily_date AS d FROM answers
+    WHERE guild_id = ? AND user_id = ? AND daily_date IS NOT NULL AND daily_date <= ?
+), runs AS (
+    SELECT d, d::date - (row_number() OVER (ORDER BY d))::integer AS run FROM days
+)
+SELECT max(d) AS last_day, count(*) AS length FROM runs GROUP BY run
+""",
+}
 
 
 def sql_key(period: str, bank: str | None, topic: str | None) -> str:
@@ -246,7 +258,7 @@ class LeaderboardMixin:
         async with self._db.snapshot() as tx:
             totals = await tx.fetchone(_MEMBER_TOTALS, (guild_id, user_id, end))
             topic_rows = await tx.fetchall(_MEMBER_TOPICS, (guild_id, user_id, end))
-            runs = await tx.fetchall(_STREAK_RUNS, (guild_id, user_id, date_text(today)))
+            runs = await tx.fetchall(_STREAK_RUNS[tx.dialect], (guild_id, user_id, date_text(today)))
         assert totals is not None
         answers, passed = int(totals["n"]), int(totals["ok"])
         topics = [TopicStat(r["topic"], r["n"], r["ok"], _rate(r["ok"], r["n"])) for r in topic_rows]

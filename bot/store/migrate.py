@@ -42,11 +42,13 @@ class Migration:
         return out
 
 
-def load_migrations(package: str = "bot.store") -> list[Migration]:
-    """Every ``migrations/NNNN_*.sql`` file of the package, in order; versions must run 1, 2, 3… without gaps."""
-    folder = resources.files(package).joinpath("migrations")
+def load_migrations(package: str = "bot.store", folder: str = "migrations") -> list[Migration]:
+    """Every ``NNNN_*.sql`` file in the package's `folder`, in order; versions must run 1, 2, 3… without gaps.
+
+    SQLite's migrations are in ``migrations/``, PostgreSQL's (the same versions) in ``migrations/postgresql/``.
+    """
     found: list[Migration] = []
-    for entry in folder.iterdir():
+    for entry in resources.files(package).joinpath(folder).iterdir():
         m = _NAME.match(entry.name)
         if m is None:
             continue

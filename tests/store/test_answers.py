@@ -143,7 +143,7 @@ async def test_answers_for_post_in_answer_order(store: Store) -> None:
 
 
 async def test_thousand_concurrent_answers_all_land_once_and_duplicates_are_refused(
-    store: Store, db_path: Path
+    store: Store, db_url: str
 ) -> None:
     post = await make_post(store, kind="daily", daily_date=date(2026, 1, 1))
     at = utc(2026, 1, 1, 12)
@@ -162,9 +162,10 @@ async def test_thousand_concurrent_answers_all_land_once_and_duplicates_are_refu
     assert [r.user_id for r in refused] == list(range(0, 1000, 10))  # type: ignore[union-attr]
     # Group commit: 1,100 queued at once are written in ceil(1100 / MAX_BATCH) = 3 transactions, not 1,100.
     assert answer_batches(store) - batches_before == math.ceil(1100 / MAX_BATCH) == 3
-    with sqlite3.connect(db_path) as conn:  # another connection sees exactly the committed rows
-        assert conn.execute("SELECT count(*), count(DISTINCT user_id) FROM answers").fetchone() == (1000, 1000)
-        assert conn.execute("SELECT count(*) FROM answers WHERE response = 'again'").fetchone() == (0,)
+    async with await open_store(db_url) as other:  # another connection sees exactly the committed rows
+        stored = await other.answers_for_post(post.id)
+    assert len(stored) == len({a.user_id for a in stored}) == 1000
+    assert not [a for a in stored if a.response == "again"]
 
 
 async def test_concurrent_answers_across_many_posts_with_reads_in_between(store: Store) -> None:
@@ -182,14 +183,13 @@ async def test_concurrent_answers_across_many_posts_with_reads_in_between(store:
     assert [(r.user_id, r.points, r.answers) for r in board] == [(u, 20.0, 20) for u in range(50)]
 
 
-async def test_record_answer_returns_only_after_commit(store: Store, db_path: Path) -> None:
+async def test_record_answer_returns_only_after_commit(store: Store, db_url: str) -> None:
     post = await make_post(store)
-    with sqlite3.connect(db_path) as other:
+    async with await open_store(db_url) as other:
         for user in range(5):
             answer = await make_answer(store, post, user)
             # A separate connection sees only committed data.
-            row = other.execute("SELECT id FROM answers WHERE post_id = ? AND user_id = ?", (post.id, user))
-            assert row.fetchone() == (answer.id,)
+            assert await other.get_answer(post.id, user) == answer
 
 
 async def test_a_failing_answer_does_not_fail_the_rest_of_its_batch(db_path: Path) -> None:
@@ -212,12 +212,12 @@ async def test_a_failing_answer_does_not_fail_the_rest_of_its_batch(db_path: Pat
         await store.close()
 
 
-async def test_close_waits_for_queued_answers(db_path: Path) -> None:
-    store = await open_store(db_path)
+async def test_close_waits_for_queued_answers(db_url: str) -> None:
+    store = await open_store(db_url)
     post = await make_post(store)
     tasks = [asyncio.create_task(make_answer(store, post, u)) for u in range(30)]
     await asyncio.sleep(0)  # let them queue
     await store.close()
     assert all(t.done() and isinstance(t.result(), Answer) for t in tasks)
-    with sqlite3.connect(db_path) as conn:
-        assert conn.execute("SELECT count(*) FROM answers").fetchone() == (30,)
+    async with await open_store(db_url) as again:
+        assert len(await again.answers_for_post(post.id)) == 30

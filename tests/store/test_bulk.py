@@ -14,6 +14,8 @@ from tests.support.bulk import answer_index_sql, bulk_load, create_indexes, drop
 
 from .conftest import utc
 
+pytestmark = pytest.mark.parametrize("backend", ["sqlite"])  # SQLite's own files, plans and indexes
+
 T0 = to_us(utc(2026, 1, 5, 12))
 POSTS = [
     (1, 7, 70, "quiz", "flask", "q1", "basics", "easy", T0, None, None),

@@ -9,6 +9,8 @@ import pytest
 
 from bot.store import Store, answers, leaderboard, posts
 
+pytestmark = pytest.mark.parametrize("backend", ["sqlite"])  # SQLite's own files, plans and indexes
+
 PARAMS = {"guild": 1, "start": 0, "end": 1, "bank": "b", "topic": "t", "limit": 10, "offset": 0, "user": 1, "nb": 1}
 _TOPIC_RANGE = "(guild_id=? AND topic=? AND answered_at>? AND answered_at<?)"
 EXPECTED = {
@@ -40,7 +42,7 @@ async def test_leaderboard_queries_search_their_covering_index(
     [
         (leaderboard._MEMBER_TOTALS, (1, 1, 1), "ix_answers_member"),
         (leaderboard._MEMBER_TOPICS, (1, 1, 1), "ix_answers_member"),
-        (leaderboard._STREAK_RUNS, (1, 1, "2026-01-01"), "ix_answers_member_daily"),
+        (leaderboard._STREAK_RUNS["sqlite"], (1, 1, "2026-01-01"), "ix_answers_member_daily"),
         (answers._GET, (1, 1), "ux_answers_post_user"),
         (answers._FOR_POST, (1,), "ux_answers_post_user"),
         (posts._RECENT_DAILY, (1, 5), "ix_posts_guild_kind"),

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 from bot.errors import SessionError
@@ -138,12 +136,12 @@ async def test_validation(store: Store) -> None:
     assert await store.active_sessions() == []
 
 
-async def test_sessions_survive_a_restart(db_path: Path) -> None:
-    store = await open_store(db_path)
+async def test_sessions_survive_a_restart(db_url: str) -> None:
+    store = await open_store(db_url)
     row = await quiz(store)
     await store.update_session(row.id, state={"resume": "here"}, now=utc(2026, 1, 1, 0, 1))
     await store.close()
-    again = await open_store(db_path)
+    again = await open_store(db_url)
     try:
         [resumed] = await again.active_sessions()
         assert (resumed.id, resumed.state, resumed.active) == (row.id, {"resume": "here"}, True)
