@@ -1,4 +1,4 @@
-"""Command line: ``python -m bot [run | check | grade | practice | import]`` (``viva`` is the same)."""
+"""Command line: ``python -m bot [run | check | grade | practice | import | db]`` (``viva`` is the same)."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from pathlib import Path
 from bot.bank.loader import load_banks
 from bot.bank.models import DIFFICULTIES, Bank
 from bot.config import ConfigError, load_settings, setup_logging
+from bot.db_cli import add_db_parser, cmd_db
 
 logger = logging.getLogger(__name__)
 
@@ -38,6 +39,7 @@ def _parser() -> argparse.ArgumentParser:
     imp.add_argument("--title", help="the bank's title (default: from the name)")
     imp.add_argument("--topic", help="topic of questions that name none (default: the bank name)")
     imp.add_argument("--force", action="store_true", help="replace the output file if it exists")
+    add_db_parser(sub)
     return parser
 
 
@@ -158,6 +160,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return cmd_practice(args)
     if args.command == "import":
         return cmd_import(args)
+    if args.command == "db":
+        return cmd_db(args)
     return cmd_run()
 
 
