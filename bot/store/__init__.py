@@ -1,5 +1,10 @@
 """Viva's store: durable SQLite persistence behind one narrow async API (`Store`, from `open_store`).
 
+``open_store("postgresql://…")`` gives the same API on PostgreSQL (bot/store/pg.py, for several processes): the
+mixins talk to `bot.store.db.Database`/`Tx`, whose SQLite and PostgreSQL implementations share the SQL except for
+the few statements kept in both forms; PostgreSQL's migrations are in migrations/postgresql/. What follows
+describes SQLite.
+
 Schema (bot/store/migrations/0001_initial.sql; version kept in ``PRAGMA user_version``, pending migrations
 applied in one transaction, a newer file refused with `SchemaTooNew`):
 

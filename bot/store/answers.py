@@ -225,9 +225,6 @@ class AnswerWriter:
             if tx.dialect == "postgresql":
                 columns = [[p.params[f] for p in batch] for f in _PG_FIELDS]
                 rows = await tx.fetchall(_PG_INSERT, columns)
-                # review_answers_since below reads "ids above before": this batch's (none when all were refused)
-                ids = [r["id"] for r in rows]
-                before = min(ids) - 1 if ids else (await tx.fetchone(_MAX_ID))[0]  # type: ignore[index]
             else:
                 before = (await tx.fetchone(_MAX_ID))[0]  # type: ignore[index]
                 await tx.executemany(_INSERT, [p.params for p in batch])
