@@ -23,8 +23,10 @@ def _parser() -> argparse.ArgumentParser:
     sub.add_parser("run", help="start the bot (the default); needs DISCORD_TOKEN")
     check = sub.add_parser("check", help="validate question banks and print a summary")
     check.add_argument("paths", nargs="*", type=Path, help="bank files or directories (default: VIVA_BANKS)")
+    check.add_argument("--strict", action="store_true", help="lint warnings fail the check too")
     grade = sub.add_parser("grade", help="grade JSON lines (stdin or FILE) and print one JSON line each")
     grade.add_argument("file", nargs="?", help="a .jsonl file; stdin when omitted")
+    grade.add_argument("--explain", action="store_true", help="print, per key point, why it counted (not JSON)")
     practice = sub.add_parser("practice", help="a mock interview in the terminal (no Discord needed)")
     practice.add_argument("--bank", help="bank name (default: the only bank, or flask)")
     practice.add_argument("--topic", help="only questions on this topic")
@@ -59,7 +61,7 @@ def summarize(bank: Bank) -> list[str]:
     return lines
 
 
-def cmd_check(paths: Sequence[Path]) -> int:
+def cmd_check(paths: Sequence[Path], strict: bool = False) -> int:
     """Validate banks: print a summary and return 0, or print every error and return 1."""
     if not paths:
         try:
@@ -80,15 +82,27 @@ def cmd_check(paths: Sequence[Path]) -> int:
     if not result.banks:
         print(f"FAILED: no *.yaml bank found in {', '.join(map(str, paths))}", file=sys.stderr)
         return 1
-    print(f"OK: {len(result.banks)} bank(s), {total} questions")
+    from bot.bank.lint import lint_bank
+
+    findings = [issue for bank in result.banks.values() for issue in lint_bank(bank)]
+    for issue in findings:
+        print(str(issue), file=sys.stderr)
+    errors = sum(1 for issue in findings if issue.level == "error")
+    warnings = len(findings) - errors
+    if errors or (strict and warnings):
+        mode = " (--strict)" if strict else ""
+        print(f"FAILED: {errors} lint error(s), {warnings} warning(s){mode}", file=sys.stderr)
+        return 1
+    note = f" ({warnings} lint warning(s); --strict fails on them)" if warnings else ""
+    print(f"OK: {len(result.banks)} bank(s), {total} questions{note}")
     return 0
 
 
-def cmd_grade(file: str | None) -> int:
-    """Grade JSON lines with the grading engine."""
+def cmd_grade(file: str | None, explain: bool = False) -> int:
+    """Grade JSON lines with the grading engine (``--explain``: a readable account of each grade)."""
     from bot.grading.cli import run
 
-    return run(file, sys.stdin, sys.stdout, sys.stderr)
+    return run(file, sys.stdin, sys.stdout, sys.stderr, explain=explain)
 
 
 def cmd_practice(args: argparse.Namespace) -> int:
@@ -153,9 +167,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of ``python -m bot`` and the ``viva`` script."""
     args = _parser().parse_args(argv)
     if args.command == "check":
-        return cmd_check(args.paths)
+        return cmd_check(args.paths, args.strict)
     if args.command == "grade":
-        return cmd_grade(args.file)
+        return cmd_grade(args.file, args.explain)
     if args.command == "practice":
         return cmd_practice(args)
     if args.command == "import":

@@ -19,9 +19,9 @@ from typing import Any, TextIO
 
 from bot.bank.loader import parse_key_points
 from bot.bank.models import DEFAULT_PASS_SCORE, KeyPoint, Question
-from bot.grading.grade import Grade, grade
+from bot.grading.grade import Grade, explain, grade
 
-__all__ = ["grade_record", "question_from_record", "run"]
+__all__ = ["explain_record", "grade_record", "question_from_record", "run"]
 
 logger = logging.getLogger(__name__)
 
@@ -113,7 +113,16 @@ def grade_record(record: Any) -> dict[str, Any]:
     return {**record, "grade": _grade_json(grade(question, response))}
 
 
-def _grade_lines(lines: Iterable[str], stdout: TextIO, stderr: TextIO) -> int:
+def explain_record(record: Any) -> str:
+    """A readable account of one record's grade (``grade --explain``); raises RecordError when it is bad."""
+    question, response = question_from_record(record)
+    result, lines = explain(question, response)
+    label = record.get("id") or question.prompt[:60]
+    head = f"== {label}: {result.score:.2f} {result.verdict}\n   response: {response[:200]!r}"
+    return "\n".join([head, *(f"   {line}" for line in lines)]) + "\n"
+
+
+def _grade_lines(lines: Iterable[str], stdout: TextIO, stderr: TextIO, explain: bool = False) -> int:
     """Grade every line; report bad ones on stderr. Returns the number of bad lines."""
     bad = 0
     for number, line in enumerate(lines, start=1):
@@ -121,6 +130,9 @@ def _grade_lines(lines: Iterable[str], stdout: TextIO, stderr: TextIO) -> int:
             continue
         try:
             record = json.loads(line)
+            if explain:
+                stdout.write(explain_record(record))
+                continue
             result = grade_record(record)
         except json.JSONDecodeError as exc:
             bad += 1
@@ -134,14 +146,18 @@ def _grade_lines(lines: Iterable[str], stdout: TextIO, stderr: TextIO) -> int:
     return bad
 
 
-def run(path: str | None, stdin: TextIO, stdout: TextIO, stderr: TextIO) -> int:
-    """Grade JSON lines from ``path`` (stdin when None) to ``stdout``; 1 if any line was bad, else 0."""
+def run(path: str | None, stdin: TextIO, stdout: TextIO, stderr: TextIO, *, explain: bool = False) -> int:
+    """Grade JSON lines from ``path`` (stdin when None) to ``stdout``; 1 if any line was bad, else 0.
+
+    ``explain``: print a readable account per line (the words that counted per key point, their weight, any
+    contradiction and why the verdict) instead of JSON.
+    """
     if path is None or path == "-":
-        bad = _grade_lines(stdin, stdout, stderr)
+        bad = _grade_lines(stdin, stdout, stderr, explain)
     else:
         try:
             with open(path, encoding="utf-8") as handle:
-                bad = _grade_lines(handle, stdout, stderr)
+                bad = _grade_lines(handle, stdout, stderr, explain)
         except OSError as exc:
             stderr.write(f"cannot read {path}: {exc.strerror or exc}\n")
             return 2

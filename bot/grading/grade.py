@@ -37,13 +37,14 @@ from bot.grading.keypoints import (
     WEAK_ONLY_CREDIT,
     Coverage,
     Matcher,
+    PointMatch,
     answer_point_bounds,
     answer_point_share,
     build_matcher,
     cover,
     matched_words,
 )
-from bot.grading.normalize import NEGATOR_KEYS, Token, negated_flags
+from bot.grading.normalize import NEGATOR_KEYS, Token, negated_flags, token_weight
 from bot.grading.short import ShortAnswer, match_short, prepare_short
 
 __all__ = [
@@ -58,6 +59,7 @@ __all__ = [
     "Grade",
     "Hit",
     "Verdict",
+    "explain",
     "grade",
     "key_points_of",
 ]
@@ -193,6 +195,25 @@ def _answer_route(matcher: Matcher, coverage: Coverage, score: float) -> float:
 
 def grade(question: Question, response: str) -> Grade:
     """Grade a free-text response to a question (pure and deterministic)."""
+    return _grade(question, response, None)
+
+
+def explain(question: Question, response: str) -> tuple[Grade, list[str]]:
+    """The grade and a readable account of it: per key point the words that counted (with their weight), any
+    contradiction, and why the verdict."""
+    trace: list[str] = []
+    return _grade(question, response, trace), trace
+
+
+def _point_words(coverage: Coverage, pm: PointMatch) -> str:
+    """The response words behind a point's match, each with its specificity weight."""
+    tokens, token_of = coverage.tokens, coverage.token_of
+    idx = sorted({token_of[p] for p in pm.positions if p < len(token_of)})
+    return ", ".join(f"{tokens[i].surface} ({token_weight(tokens[i].key):.2f})" for i in idx) or "none"
+
+
+def _grade(question: Question, response: str, trace: list[str] | None) -> Grade:
+    """Grade a response; with ``trace``, append a line of explanation per step."""
     prepared = _prepare(question)
     pass_score = question.pass_score
     text = response[:MAX_RESPONSE_CHARS]
@@ -201,17 +222,18 @@ def grade(question: Question, response: str) -> Grade:
         found = match_short(prepared.short, tokens, text)
         if found is not None:
             answer, matched = found
+            if trace is not None:
+                trace.append(f"short answer {answer!r} matched by {matched!r}: pass with 1.0")
             return Grade(1.0, "pass", (Hit(answer, matched, 1.0),), (), True)
-    if all(t.stop for t in tokens):
-        return _zero(prepared, pass_score)
     matcher = prepared.matcher
-    if matcher is None:
-        return _zero(prepared, pass_score)
-    non_answer = matcher.non_answer
-    if all(t.stop or t.key in non_answer for t in tokens):
+    if matcher is None or all(t.stop or t.key in matcher.non_answer for t in tokens):
+        if trace is not None:
+            trace.append("no answer: nothing but stopwords, the question's words or a non-answer (idk, skip)")
         return _zero(prepared, pass_score)
     coverage = cover(matcher, tokens, flags)
     if coverage.empty:
+        if trace is not None:
+            trace.append("no content word beyond the question's own words: restating the question earns nothing")
         return _zero(prepared, pass_score)
     hits: list[Hit] = []
     misses: list[str] = []
@@ -224,6 +246,8 @@ def grade(question: Question, response: str) -> Grade:
             contradictions.append(Contradiction(pm.text, said, expected))
             contradicted += pm.weight
             misses.append(pm.text)
+            if trace is not None:
+                trace.append(f"✗ {pm.text} (weight {pm.weight:g}): contradicted, you said {said!r}; it is {expected!r}")
             continue
         credit = min(1.0, pm.share / POINT_SATURATION)
         if not pm.strong:
@@ -233,18 +257,43 @@ def grade(question: Question, response: str) -> Grade:
             hits.append(Hit(pm.text, matched_words(coverage, pm), round(credit, 4)))
         else:
             misses.append(pm.text)
+        if trace is not None:
+            mark = "✓" if credit >= HIT_CREDIT else "·"
+            why = "" if pm.strong or not pm.positions else " — only everyday words, not evidence on their own"
+            trace.append(
+                f"{mark} {pm.text} (weight {pm.weight:g}): credit {credit:.2f} from {pm.share:.2f} of its words; "
+                f"words that counted: {_point_words(coverage, pm)}{why}"
+            )
     covered = weighted / total if total else 0.0
     similar = min(1.0, coverage.reference_share / REFERENCE_SATURATION)
     score = max(covered, BLEND * covered + (1.0 - BLEND) * similar) / prepared.saturation
+    if trace is not None:
+        trace.append(f"key points cover {covered:.2f}; similarity to the model answer {similar:.2f} → {score:.2f}")
     if matcher.answer_points:
-        score = _answer_route(matcher, coverage, score)
+        routed = _answer_route(matcher, coverage, score)
+        if trace is not None and routed > score:
+            trace.append(f"worded like the model answer: raised to {routed:.2f}")
+        score = routed
     if contradicted:
         score = min(score, covered) - CONTRADICTION_COST * contradicted / total
-    score *= _focus(coverage, matcher)
+        if trace is not None:
+            trace.append(f"contradictions cost more than omissions → {max(0.0, score):.2f}")
+    focus = _focus(coverage, matcher)
+    if focus < 1.0:
+        score *= focus
+        if trace is not None:
+            trace.append(
+                f"{coverage.unexplained} distinct words match nothing asked: score × {focus:.2f} (a long generic text "
+                "earns little)"
+            )
     if score > SALAD_CAP and prepared.claims and is_keyword_salad(text, tokens):
         score = SALAD_CAP
+        if trace is not None:
+            trace.append(f"a list of terms with no claim about them: capped at {SALAD_CAP}")
     score = round(min(1.0, max(0.0, score)), 4)
     verdict = _verdict(score, pass_score)
+    if trace is not None:
+        trace.append(f"score {score:.2f} against pass score {pass_score:g}: {verdict}")
     return Grade(score, verdict, tuple(hits), tuple(misses), verdict == "pass", tuple(contradictions))
 
 

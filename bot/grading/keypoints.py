@@ -12,6 +12,7 @@ positions either side), so words scattered over a long answer do not add up to a
 from __future__ import annotations
 
 import dataclasses
+import re
 from dataclasses import dataclass
 from itertools import pairwise, repeat
 from operator import itemgetter, mul
@@ -34,7 +35,7 @@ from bot.grading.normalize import (
     token_weight,
     tokenize,
 )
-from bot.grading.synonyms import group_of
+from bot.grading.synonyms import group_of, opposites_of
 
 __all__ = [
     "SLACK",
@@ -47,11 +48,13 @@ __all__ = [
     "build_matcher",
     "cover",
     "matched_words",
+    "phrasing_words",
 ]
 
 NEGATION_MISSING = 0.6  # share kept when a point's "not" is absent from the matching window
 WEAK_ONLY_CREDIT = 0.3  # share of a point's credit when only everyday words matched it (never a hit)
 CONTRADICTION_GAP = 0.25  # share lost to a flipped polarity or a broken order that makes a point contradicted
+CONTRADICTION_NEAR = 0.3  # share of a point stated near a different number or an opposite word, to contradict it
 CONTRADICTION_SHARE = 0.5  # share the point reaches when polarity and order are ignored, for a contradiction
 SYNONYM_SIMILARITY = 1.0  # a response word from a key's synonym group (``synonyms.py``) counts as the key
 SLACK = 2  # extra response positions allowed on each side of a key point's own length
@@ -89,6 +92,8 @@ class Phrasing:
     numbers: tuple[int, ...] = ()  # indices of number keys
     ordered: bool = False  # a sequence ("left, then root, then right"): order matters
     polar: bool = False  # some key is negated or is a negator: polarity is checked
+    opposed: tuple[tuple[int, frozenset[str]], ...] = ()  # (key index, keys of its opposites not in the phrasing)
+    words: tuple[str, ...] = ()  # the unstemmed word of each key (for feedback)
 
 
 @dataclass(frozen=True, slots=True)
@@ -172,6 +177,15 @@ def _is_ordered(text: str, prompt_keys: frozenset[str]) -> bool:
     return ("order" in prompt_keys or "sequenc" in prompt_keys) and lower.count(",") >= 2
 
 
+_HYPHENATED = re.compile(r"\w+(?:-\w+)+")
+
+
+def _named_keys(text: str) -> frozenset[str]:
+    """Keys of the parts of hyphenated names ("Flask-Limiter", "thread-safe"): specific as a whole, so each
+    part counts as a specific word of the phrasing."""
+    return frozenset(t.key for m in _HYPHENATED.finditer(text) for t in tokenize(m.group()) if not t.stop)
+
+
 def _phrasing(text: str, prompt_keys: frozenset[str]) -> Phrasing | None:
     """Prepare one phrasing; the prompt's words are dropped unless nothing else is left.
 
@@ -200,6 +214,7 @@ def _phrasing(text: str, prompt_keys: frozenset[str]) -> Phrasing | None:
     pair_sources = tuple((k, i, weights[i]) for k, covered in pairs for i in covered)
     key_sources = tuple((k, i, weights[i]) for i, k in enumerate(keys))
     negs = tuple(neg_flags[j] for j in chosen)
+    named = _named_keys(text)
     return Phrasing(
         keys,
         weights,
@@ -211,11 +226,30 @@ def _phrasing(text: str, prompt_keys: frozenset[str]) -> Phrasing | None:
         pair_sources,
         key_sources,
         negs,
-        tuple(not is_weak(k) and k not in NEGATOR_KEYS for k in keys),
+        tuple((not is_weak(k) or k in named) and k not in NEGATOR_KEYS for k in keys),
         tuple(i for i, k in enumerate(keys) if is_number(k)),
         _is_ordered(text, prompt_keys),
         NEGATED in negs or any(k in NEGATOR_KEYS for k in keys),
+        tuple((i, opp - set(keys)) for i, k in enumerate(keys) if (opp := opposites_of(k)) and opp - set(keys)),
+        tuple(tokens[j].base for j in chosen),
     )
+
+
+def phrasing_words(prompt: str, text: str) -> tuple[list[tuple[str, bool]], bool]:
+    """What the grader keeps of a phrasing: its (word, is weak) pairs, and whether only the prompt's words are left.
+
+    Used by the bank lint (``check``): a phrasing whose words are all weak is matched by everyday words alone.
+    """
+    prompt_keys = _prompt_keys(prompt)
+    tokens = tokenize(text)
+    content = [t for t in tokens if not t.stop]
+    kept = [t for t in content if t.key not in prompt_keys]
+    for a, b in pairwise(tokens):
+        if not (a.stop and b.stop) and join_key(a.base, b.base) in prompt_keys:
+            kept = [t for t in kept if t is not a and t is not b]
+    named = _named_keys(text)
+    words = [(t.surface, is_weak(t.key) and t.key not in named) for t in kept if t.key not in NEGATOR_KEYS]
+    return words, bool(content) and not kept
 
 
 def _points(key_points: tuple[KeyPoint, ...], prompt_keys: frozenset[str]) -> tuple[Point, ...]:
@@ -290,7 +324,7 @@ def _synonyms(
 
 def _index(
     matcher: Matcher, tokens: list[Token], flags: list[int] | None = None
-) -> tuple[Table, dict[str, float], list[int], dict[int, int], list[tuple[int, str]], int]:
+) -> tuple[Table, dict[str, float], list[int], dict[int, int], list[tuple[int, str]], int, dict[str, list[int]]]:
     """Match every vocabulary key against the response once: key → [(position, similarity)].
 
     Also returns each matched key's best similarity and, per content position, the index of its token
@@ -383,7 +417,7 @@ def _index(
         best_sim[joined] = 1.0
     matched_positions = {p for hits in table.values() for p, _ in hits}
     unexplained = len({key for key, where in choice_pos.items() if matched_positions.isdisjoint(where)})
-    return table, best_sim, token_of, negpos, numbers, unexplained
+    return table, best_sim, token_of, negpos, numbers, unexplained, choice_pos
 
 
 def _chain(events: list[tuple[int, int, float]], size: int) -> tuple[float, list[float], list[int]]:
@@ -495,7 +529,7 @@ def _best_window(
         best_i = [i for i, p in enumerate(at) if p >= 0]
     share = min(1.0, best / total)
     negated = ph.negated
-    if negated is not None and best_v[negated] == 0.0:
+    if negated is not None and best_v[negated] == 0.0 and not loose:
         share *= NEGATION_MISSING  # the point says "not" and the response (there) does not
     if share <= floor:
         return 0.0, [], []
@@ -537,29 +571,39 @@ def _contradiction(
     share: float,
     negpos: dict[int, int],
     numbers: list[tuple[int, str]],
+    keypos: dict[str, list[int]],
     tokens: list[Token],
     token_of: list[int],
     ellipsis: bool = False,
 ) -> tuple[str, str] | None:
-    """(said, expected) when the response states this phrasing with a flipped polarity, a broken order or a
-    different number; else None. ``ellipsis``: the response has a negation with nothing after it in its clause
-    ("tuples can't."), so polarity cannot be read word by word."""
+    """(said, expected) when the response states this phrasing with a different number, an opposite word, a
+    flipped polarity or a broken order; else None. ``share`` is the point's best share read strictly.
+
+    ``ellipsis``: the response has a negation with nothing after it in its clause ("tuples can't."), so
+    polarity cannot be read word by word.
+    """
+    loose, at, loose_i = _best_window(ph, table, 0.0, pairs, None, True)
+    span = (min(at) - ph.width, max(at) + ph.width) if at else None
     if ph.numbers:
         expected = [ph.keys[i] for i in ph.numbers]
         if not any(k in table for k in expected):
-            rest = [i for i in range(len(ph.keys)) if i not in ph.numbers]
-            if rest:
-                loose, at, _ = _best_window(ph, table, 0.0, pairs, None, True)
-                span = (min(at) - ph.width, max(at) + ph.width) if at and loose >= 0.3 else None
-            else:
-                span = (-1, 1 << 30)
-            if span is not None:
+            if len(ph.numbers) == len(ph.keys):
+                span = (-1, 1 << 30)  # a bare number: any other number of its kind contradicts it
+            if span is not None and (loose >= CONTRADICTION_NEAR or len(ph.numbers) == len(ph.keys)):
                 for p, key in numbers:
                     if span[0] <= p <= span[1] and any(len(key) == len(e) and key != e for e in expected):
                         return key, " ".join(expected)
+    if at and loose >= CONTRADICTION_NEAR:
+        near = set(at)
+        for i, opposite in ph.opposed:
+            if ph.keys[i] in table:
+                continue  # the point's own word is said somewhere: no swap
+            for key in opposite:
+                for p in keypos.get(key, ()):
+                    if near.intersection(range(p - 2, p + 3)):  # next to the words that state the point
+                        return _said(tokens, token_of, [p]), ph.words[i]
     if not (negpos or ph.polar or ph.ordered) or ellipsis:
         return None
-    loose, at, loose_i = _best_window(ph, table, 0.0, pairs, None, True)
     if loose < CONTRADICTION_SHARE or loose - share < CONTRADICTION_GAP:
         return None
     strict = set(_best_window(ph, table, 0.0, pairs, negpos)[2])
@@ -587,10 +631,11 @@ def cover(matcher: Matcher, tokens: list[Token], flags: list[int] | None = None)
     the polarity it has in the point. A point the response contradicts (flipped polarity, a sequence out of
     order, a different number) carries the contradiction and is not credited.
     """
-    table, best_sim, token_of, negpos, numbers, unexplained = _index(matcher, tokens, flags)
+    table, best_sim, token_of, negpos, numbers, unexplained, keypos = _index(matcher, tokens, flags)
     pairs = not matcher.all_pair_keys.isdisjoint(table)
     results: list[PointMatch] = []
     exact: Table | None = None
+    ellipsis = False
     for point in matcher.points:
         best, best_at, best_eff, strong = 0.0, [], 0.0, False
         for ph in point.phrasings:
@@ -604,13 +649,14 @@ def cover(matcher: Matcher, tokens: list[Token], flags: list[int] | None = None)
                 if effective >= 1.0:
                     break
         contradiction = None
-        if best < CONTRADICTION_SHARE or not strong:
+        if best < 1.0:
             if exact is None:  # contradictions are read on exact words only, never on a typo or a synonym
                 exact = {k: [(p, v) for p, v in hits if v >= 1.0] for k, hits in table.items()}
                 exact = {k: hits for k, hits in exact.items() if hits}
+                ellipsis = _elliptical(tokens, flags)
             for ph in point.phrasings:
                 contradiction = _contradiction(
-                    ph, exact, pairs, best, negpos, numbers, tokens, token_of, _elliptical(tokens, flags)
+                    ph, exact, pairs, best, negpos, numbers, keypos, tokens, token_of, ellipsis
                 )
                 if contradiction is not None:
                     said, expected = contradiction

@@ -374,7 +374,8 @@ def negated_flags(text: str) -> tuple[list[Token], list[int]]:
     for j, tok in enumerate(tokens):
         key = tok.key
         if key in NEGATOR_KEYS:
-            scope, state = NEGATION_SCOPE, NEGATED
+            # "no, tuples are immutable": an interjection, not a negation of what follows
+            scope, state = (0 if breaks[j] and tok.base == "no" else NEGATION_SCOPE), NEGATED
         elif j + 1 < len(tokens) and (tok.base, tokens[j + 1].base) in _INSTEAD:
             scope, state = NEGATION_SCOPE + 1, NEGATED  # the "of"/"than" is a stopword, not counted below
         elif key in _UNCLEAR_KEYS:

@@ -19,7 +19,7 @@ from functools import cache
 
 from bot.grading.normalize import key_of
 
-__all__ = ["GROUPS", "group_of"]
+__all__ = ["GROUPS", "OPPOSITES", "group_of", "opposites_of"]
 
 # One group a line. Chosen from general usage, not from any graded item.
 _TABLE = """
@@ -94,3 +94,63 @@ def _key_groups() -> dict[str, frozenset[str]]:
 def group_of(key: str) -> frozenset[str]:
     """The matching keys that count as ``key`` (``key`` itself included; just ``{key}`` outside the table)."""
     return _key_groups().get(key, frozenset((key,)))
+
+
+# Opposites that technical answers swap ("HAVING filters *before* grouping", "a *301* by default", "*args collects
+# *keyword* arguments"): when a key point's word is absent where the response states the point, and its opposite is
+# there instead, the response contradicts the point. General technical pairs, not chosen from any graded item.
+_OPPOSITES = """
+before after
+first last
+left right
+client server
+sync async
+synchronous asynchronous
+wsgi asgi
+positional keyword
+primary foreign
+permanent temporary
+mutable immutable
+include exclude
+more less
+fast slow
+faster slower
+increase decrease
+public private
+true false
+enable disable
+allow deny
+accept reject
+push pull
+upper lower
+read write
+input output
+static dynamic
+explicit implicit
+lazy eager
+shallow deep
+lifo fifo
+tcp udp
+encrypted signed
+{{ {%
+"""
+
+OPPOSITES: tuple[tuple[str, str], ...] = tuple(
+    (a, b) for a, b in (line.split() for line in _OPPOSITES.strip().splitlines())
+)
+
+
+@cache
+def _opposite_keys() -> dict[str, frozenset[str]]:
+    """Matching key → the keys of its opposites."""
+    table: dict[str, set[str]] = {}
+    for a, b in OPPOSITES:
+        ka, kb = key_of(a)[1], key_of(b)[1]
+        table.setdefault(ka, set()).add(kb)
+        table.setdefault(kb, set()).add(ka)
+    return {k: frozenset(v) for k, v in table.items()}
+
+
+def opposites_of(key: str) -> frozenset[str]:
+    """The matching keys of the words opposite to ``key`` (empty outside the table)."""
+    return _opposite_keys().get(key, frozenset())

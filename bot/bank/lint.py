@@ -1,0 +1,142 @@
+"""Bank lints for ``check``: grading material that the grader would read differently from its author.
+
+Each finding is reported as ``file:line: question 'id': …`` and is an error or a warning (``check --strict``
+fails on warnings too):
+
+- error: a phrasing made only of the prompt's words (restating the question would earn the point);
+- warning: a phrasing with no specific word left once stopwords and the prompt's words are removed, only
+  one everyday word (it is matched by "hash", "built" or "folder", whatever the answer says);
+- warning: a point that bundles a number with another fact ("Location header, 302 by default"): split it so
+  each fact is credited, and contradicted, on its own;
+- warning: syntax the tokenizer cannot see (``*``, ``==``, ``<``, ``$``...) or a literal example in quotes
+  (``url_for('home')``): an answer using other names or words never matches it.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal
+
+import yaml
+
+from bot.bank.models import Bank, KeyPoint, Question
+from bot.grading.keypoints import phrasing_words
+
+logger = logging.getLogger(__name__)
+
+__all__ = ["LintIssue", "lint_bank"]
+
+Level = Literal["error", "warning"]
+
+# What the tokenizer reads (bot.grading.normalize._TOKEN) and ordinary prose punctuation.
+_VISIBLE = re.compile(r"\{\{|\}\}|\{%|%\}|<\w+(?::\w+)?>|\||@?\w+(?:[._]\w+)*(?:\(\)|\+\+|#)?")
+# Meaningful marks the tokenizer drops (an assignment "=", brackets and quotes only separate words).
+_HIDDEN = re.compile(r"==|!=|<=|>=|\*+|[<>$^~]|(?<!\w)[+%](?!\w)")
+_LITERAL = re.compile(r"""\(\s*(['"])[^'"]+\1""")  # url_for('home'): a quoted argument
+_NUMBER = re.compile(r"(?<![\w.])\d+(?:\.\d+)*(?![\w.])")
+_FACT_BREAK = re.compile(r",|;|\band\b")
+
+
+@dataclass(frozen=True, slots=True)
+class LintIssue:
+    """One lint finding: where, which question, how serious, and what."""
+
+    path: str
+    line: int
+    question_id: str
+    level: Level
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}: question '{self.question_id}': {self.level}: {self.message}"
+
+
+def _lines(path: Path | None) -> dict[tuple[str, int, int], int]:
+    """(question id, key point index, phrasing index) → line; phrasing 0 is the point, then its accepts."""
+    if path is None or not path.exists():
+        return {}
+    try:
+        root = yaml.compose(path.read_text(encoding="utf-8"), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+    except yaml.YAMLError:
+        return {}
+    out: dict[tuple[str, int, int], int] = {}
+    questions = _get(root, "questions")
+    if not isinstance(questions, yaml.SequenceNode):
+        return out
+    for qnode in questions.value:
+        qid = _get(qnode, "id")
+        points = _get(qnode, "key_points")
+        if not isinstance(qid, yaml.ScalarNode) or not isinstance(points, yaml.SequenceNode):
+            continue
+        for k, pnode in enumerate(points.value):
+            if isinstance(pnode, yaml.ScalarNode):
+                out[(qid.value, k, 0)] = pnode.start_mark.line + 1
+                continue
+            text = _get(pnode, "point")
+            out[(qid.value, k, 0)] = (text or pnode).start_mark.line + 1
+            accept = _get(pnode, "accept")
+            if isinstance(accept, yaml.SequenceNode):
+                for a, anode in enumerate(accept.value, start=1):
+                    out[(qid.value, k, a)] = anode.start_mark.line + 1
+    return out
+
+
+def _get(node: yaml.Node | None, key: str) -> yaml.Node | None:
+    """The value node of ``key`` in a mapping node, or None."""
+    if isinstance(node, yaml.MappingNode):
+        for k, v in node.value:
+            if isinstance(k, yaml.ScalarNode) and k.value == key:
+                return v
+    return None
+
+
+def _phrasing_issues(question: Question, point: KeyPoint, text: str) -> Iterator[tuple[Level, str]]:
+    """Findings about one phrasing of a key point."""
+    what = "the point" if text == point.text else f"accept phrasing {text!r}"
+    kept, prompt_only = phrasing_words(question.prompt, text)
+    if prompt_only:
+        yield "error", f"{what} is made only of the prompt's words: restating the question would earn it"
+    elif kept and all(weak for _, weak in kept) and len({word.casefold() for word, _ in kept}) < 2:
+        words = ", ".join(word for word, _ in kept)
+        yield "warning", (
+            f"{what} has no specific word left once stopwords and the prompt's words are removed ({words}): "
+            "the grader never counts one everyday word as evidence; add the word that makes it this point"
+        )
+    hidden = "".join(_HIDDEN.findall(_VISIBLE.sub(" ", text)))
+    if hidden:
+        yield "warning", f"{what} relies on syntax the grader cannot see ({hidden!r}): say it in words"
+    if _LITERAL.search(text):
+        yield "warning", f"{what} is a literal example: only an answer using the same quoted name matches it"
+
+
+def _point_issues(point: KeyPoint) -> Iterator[tuple[Level, str]]:
+    """Findings about a key point as a whole."""
+    parts = [p for p in _FACT_BREAK.split(point.text) if p.strip()]
+    if len(parts) > 1:
+        with_number = [p for p in parts if _NUMBER.search(p)]
+        if with_number and len(with_number) < len(parts):
+            yield "warning", (
+                f"the point {point.text!r} bundles a number with another fact: split it so each is credited "
+                "and contradicted on its own"
+            )
+
+
+def lint_bank(bank: Bank) -> list[LintIssue]:
+    """Every lint finding of a loaded bank, in file order."""
+    path = str(bank.path) if bank.path else bank.name
+    lines = _lines(bank.path)
+    issues: list[LintIssue] = []
+    for q in bank.questions:
+        for k, point in enumerate(q.key_points):
+            for level, message in _point_issues(point):
+                issues.append(LintIssue(path, lines.get((q.id, k, 0), q.line), q.id, level, message))
+            for a, text in enumerate(point.phrasings):
+                for level, message in _phrasing_issues(q, point, text):
+                    issues.append(LintIssue(path, lines.get((q.id, k, a), q.line), q.id, level, message))
+    issues.sort(key=lambda i: i.line)
+    logger.debug("linted %s: %d finding(s)", path, len(issues))
+    return issues
