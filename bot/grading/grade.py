@@ -299,7 +299,7 @@ def _grade(question: Question, response: str, trace: list[str] | None) -> Grade:
 
 _NAMING = re.compile(r"^\s*(?:name|list|which|what are the (?:\w+ )?(?:types|kinds|names))\b", re.IGNORECASE)
 # What makes a run of terms a statement: an assignment or mapping, a "label: value", a method call.
-_CLAIM_MARKS = re.compile(r"=|:\s|→|->|=>|\bw/|\.\w+\(")
+_CLAIM_MARKS = re.compile(r"\s=\s|==|:\s|→|->|=>|\bw/|\.\w+\(")  # not "debug=True": a keyword argument is a term
 _SALAD_MIN_TERMS = 3
 _LIST_SEPARATORS = re.compile(r"[,;/|\n]|\s\+\s")
 
@@ -314,9 +314,10 @@ def is_keyword_salad(text: str, tokens: list[Token]) -> bool:
     if content < _SALAD_MIN_TERMS:
         return False
     stops = len(tokens) - content
-    if stops > 1 or (stops == 1 and content < 6):
-        return False
-    if content < _SALAD_MIN_TERMS + 1 and len(_LIST_SEPARATORS.findall(text)) < 2:
+    separators = len(_LIST_SEPARATORS.findall(text))
+    if stops > 1 or (stops == 1 and 2 * separators < content):
+        return False  # one function word in a list of terms ("GROUP BY"), never in a sentence
+    if content < _SALAD_MIN_TERMS + 1 and separators < 2:
         return False  # "url_for builds links": three words, no list
     if any(t.key in NEGATOR_KEYS for t in tokens):
         return False

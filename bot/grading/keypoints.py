@@ -55,6 +55,7 @@ NEGATION_MISSING = 0.6  # share kept when a point's "not" is absent from the mat
 WEAK_ONLY_CREDIT = 0.3  # share of a point's credit when only everyday words matched it (never a hit)
 CONTRADICTION_GAP = 0.25  # share lost to a flipped polarity or a broken order that makes a point contradicted
 CONTRADICTION_NEAR = 0.3  # share of a point stated near a different number or an opposite word, to contradict it
+ORDER_GAP = 0.05  # for a sequence, any specific word out of order contradicts it
 CONTRADICTION_SHARE = 0.5  # share the point reaches when polarity and order are ignored, for a contradiction
 SYNONYM_SIMILARITY = 1.0  # a response word from a key's synonym group (``synonyms.py``) counts as the key
 SLACK = 2  # extra response positions allowed on each side of a key point's own length
@@ -589,7 +590,7 @@ def _contradiction(
         if not any(k in table for k in expected):
             if len(ph.numbers) == len(ph.keys):
                 span = (-1, 1 << 30)  # a bare number: any other number of its kind contradicts it
-            if span is not None and (loose >= CONTRADICTION_NEAR or len(ph.numbers) == len(ph.keys)):
+            if span is not None and (loose > 0.0 or len(ph.numbers) == len(ph.keys)):
                 for p, key in numbers:
                     if span[0] <= p <= span[1] and any(len(key) == len(e) and key != e for e in expected):
                         return key, " ".join(expected)
@@ -604,10 +605,16 @@ def _contradiction(
                         return _said(tokens, token_of, [p]), ph.words[i]
     if not (negpos or ph.polar or ph.ordered) or ellipsis:
         return None
-    if loose < CONTRADICTION_SHARE or loose - share < CONTRADICTION_GAP:
+    if loose < CONTRADICTION_SHARE or loose - share < (ORDER_GAP if ph.ordered else CONTRADICTION_GAP):
         return None
     strict = set(_best_window(ph, table, 0.0, pairs, negpos)[2])
-    if any(ph.strong[i] for i in loose_i if i not in strict):  # a specific word is said the other way round
+    lost = [i for i in loose_i if i not in strict]
+    weights = ph.weights
+    if (
+        len(set(loose_i)) >= 2
+        and any(ph.strong[i] for i in lost)  # a specific word is said the other way round (or out of order)
+        and (ph.ordered or 2 * sum(weights[i] for i in lost) >= sum(weights[i] for i in loose_i))  # most of it
+    ):
         return _said(tokens, token_of, at), ""
     return None
 

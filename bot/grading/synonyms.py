@@ -75,6 +75,19 @@ move travel
 identify recognize recognise
 previous prior preceding
 tell inform
+function fn func
+connection conn
+parameter param params
+argument arg args
+database db
+authentication auth authn
+string str
+dictionary dict
+configuration config cfg
+environment env
+repository repo
+message msg
+variable var
 """
 
 GROUPS: tuple[tuple[str, ...], ...] = tuple(tuple(line.split()) for line in _TABLE.strip().splitlines())
