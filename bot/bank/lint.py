@@ -5,7 +5,8 @@ fails on warnings too):
 
 - error: a phrasing made only of the prompt's words (restating the question would earn the point);
 - warning: a phrasing with no specific word left once stopwords and the prompt's words are removed, only
-  one everyday word (it is matched by "hash", "built" or "folder", whatever the answer says);
+  one everyday word or one word that many of the bank's questions use (it is matched by "hash", "built" or
+  "folder", whatever the answer says);
 - warning: a point that bundles a number with another fact ("Location header, 302 by default"): split it so
   each fact is credited, and contradicted, on its own;
 - warning: syntax the tokenizer cannot see (``*``, ``==``, ``<``, ``$``...) or a literal example in quotes
@@ -16,6 +17,7 @@ from __future__ import annotations
 
 import logging
 import re
+from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -25,6 +27,7 @@ import yaml
 
 from bot.bank.models import Bank, KeyPoint, Question
 from bot.grading.keypoints import phrasing_words
+from bot.grading.normalize import key_of, tokenize, zipf_of
 
 logger = logging.getLogger(__name__)
 
@@ -39,6 +42,9 @@ _HIDDEN = re.compile(r"==|!=|<=|>=|\*+|[<>$^~]|(?<!\w)[+%](?!\w)")
 _LITERAL = re.compile(r"""\(\s*(['"])[^'"]+\1""")  # url_for('home'): a quoted argument
 _NUMBER = re.compile(r"(?<![\w.])\d+(?:\.\d+)*(?![\w.])")
 _FACT_BREAK = re.compile(r",|;|\band\b")
+COMMON_SHARE = 0.1  # a word in the material of this share of a bank's questions is not specific to one
+COMMON_MIN_QUESTIONS = 3
+COMMON_MIN_ZIPF = 3.0  # an English word (once per million words or more), not a product name
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,10 +100,24 @@ def _get(node: yaml.Node | None, key: str) -> yaml.Node | None:
     return None
 
 
-def _phrasing_issues(question: Question, point: KeyPoint, text: str) -> Iterator[tuple[Level, str]]:
+def _common_keys(bank: Bank) -> frozenset[str]:
+    """Keys used by the material of many of the bank's questions (not specific to any one of them)."""
+    counts: Counter[str] = Counter()
+    for q in bank.questions:
+        text = " ".join([q.prompt, q.answer, *(p for kp in q.key_points for p in kp.phrasings)])
+        counts.update({t.key for t in tokenize(text) if not t.stop})
+    limit = max(COMMON_MIN_QUESTIONS, COMMON_SHARE * len(bank.questions))
+    # product names (Werkzeug, SQLAlchemy) are the answer wherever they appear: only real English words count
+    return frozenset(key for key, n in counts.items() if n >= limit and zipf_of(key) >= COMMON_MIN_ZIPF)
+
+
+def _phrasing_issues(
+    question: Question, point: KeyPoint, text: str, common: frozenset[str]
+) -> Iterator[tuple[Level, str]]:
     """Findings about one phrasing of a key point."""
     what = "the point" if text == point.text else f"accept phrasing {text!r}"
     kept, prompt_only = phrasing_words(question.prompt, text)
+    kept = [(word, weak or key_of(word.casefold())[1] in common) for word, weak in kept]
     if prompt_only:
         yield "error", f"{what} is made only of the prompt's words: restating the question would earn it"
     elif kept and all(weak for _, weak in kept) and len({word.casefold() for word, _ in kept}) < 2:
@@ -129,13 +149,14 @@ def lint_bank(bank: Bank) -> list[LintIssue]:
     """Every lint finding of a loaded bank, in file order."""
     path = str(bank.path) if bank.path else bank.name
     lines = _lines(bank.path)
+    common = _common_keys(bank)
     issues: list[LintIssue] = []
     for q in bank.questions:
         for k, point in enumerate(q.key_points):
             for level, message in _point_issues(point):
                 issues.append(LintIssue(path, lines.get((q.id, k, 0), q.line), q.id, level, message))
             for a, text in enumerate(point.phrasings):
-                for level, message in _phrasing_issues(q, point, text):
+                for level, message in _phrasing_issues(q, point, text, common):
                     issues.append(LintIssue(path, lines.get((q.id, k, a), q.line), q.id, level, message))
     issues.sort(key=lambda i: i.line)
     logger.debug("linted %s: %d finding(s)", path, len(issues))

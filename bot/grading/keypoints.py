@@ -25,6 +25,7 @@ from bot.grading.normalize import (
     NEGATED,
     NEGATOR_KEYS,
     UNCLEAR,
+    WEAK_WEIGHT,
     Token,
     is_number,
     is_weak,
@@ -55,6 +56,7 @@ NEGATION_MISSING = 0.6  # share kept when a point's "not" is absent from the mat
 WEAK_ONLY_CREDIT = 0.3  # share of a point's credit when only everyday words matched it (never a hit)
 CONTRADICTION_GAP = 0.25  # share lost to a flipped polarity or a broken order that makes a point contradicted
 CONTRADICTION_NEAR = 0.3  # share of a point stated near a different number or an opposite word, to contradict it
+HEAD = 3  # in ``negpos`` under key -1 - position: that position is the first word a negation governs
 ORDER_GAP = 0.05  # for a sequence, any specific word out of order contradicts it
 CONTRADICTION_SHARE = 0.5  # share the point reaches when polarity and order are ignored, for a contradiction
 SYNONYM_SIMILARITY = 1.0  # a response word from a key's synonym group (``synonyms.py``) counts as the key
@@ -95,6 +97,7 @@ class Phrasing:
     polar: bool = False  # some key is negated or is a negator: polarity is checked
     opposed: tuple[tuple[int, frozenset[str]], ...] = ()  # (key index, keys of its opposites not in the phrasing)
     words: tuple[str, ...] = ()  # the unstemmed word of each key (for feedback)
+    heads: frozenset[int] = frozenset()  # indices of the first content key after each negation (what it denies)
 
 
 @dataclass(frozen=True, slots=True)
@@ -187,6 +190,20 @@ def _named_keys(text: str) -> frozenset[str]:
     return frozenset(t.key for m in _HYPHENATED.finditer(text) for t in tokenize(m.group()) if not t.stop)
 
 
+def _negation_heads(tokens: list[Token], flags: list[int], chosen: list[int]) -> frozenset[int]:
+    """Indices (among ``chosen``) of the first content token in each negation's scope: the word it denies."""
+    index_of = {j: i for i, j in enumerate(chosen)}
+    heads: set[int] = set()
+    for j, flag in enumerate(flags):
+        if flag and not tokens[j].stop and (j == 0 or not flags[j - 1] or tokens[j - 1].key in NEGATOR_KEYS):
+            k = j
+            while k > 0 and flags[k - 1] and tokens[k - 1].stop:
+                k -= 1
+            if (k == 0 or not flags[k - 1]) and j in index_of:
+                heads.add(index_of[j])
+    return frozenset(heads)
+
+
 def _phrasing(text: str, prompt_keys: frozenset[str]) -> Phrasing | None:
     """Prepare one phrasing; the prompt's words are dropped unless nothing else is left.
 
@@ -233,6 +250,7 @@ def _phrasing(text: str, prompt_keys: frozenset[str]) -> Phrasing | None:
         NEGATED in negs or any(k in NEGATOR_KEYS for k in keys),
         tuple((i, opp - set(keys)) for i, k in enumerate(keys) if (opp := opposites_of(k)) and opp - set(keys)),
         tuple(tokens[j].base for j in chosen),
+        _negation_heads(tokens, neg_flags, chosen),
     )
 
 
@@ -345,6 +363,7 @@ def _index(
     demote_next = False
     get_pos, add_token = choice_pos.get, token_of.append
     negpos: dict[int, int] = {}  # content position → NEGATED or UNCLEAR (positive ones are absent)
+    neg_heads: set[int] = set()  # the first content position of each negation scope
     numbers: list[tuple[int, str]] = []
     for j, (surface, base, key, stop) in enumerate(tokens):
         demoted = demote_next or stop or key in prompt_keys
@@ -368,6 +387,8 @@ def _index(
             found.append(pos)
         if flags is not None and flags[j]:
             negpos[pos] = flags[j]
+            if pos - 1 not in negpos:
+                neg_heads.add(pos)
         if "." in surface:
             if is_number(key):
                 numbers.append((pos, key))
@@ -418,6 +439,8 @@ def _index(
         best_sim[joined] = 1.0
     matched_positions = {p for hits in table.values() for p, _ in hits}
     unexplained = len({key for key, where in choice_pos.items() if matched_positions.isdisjoint(where)})
+    for p in neg_heads:
+        negpos[-1 - p] = HEAD  # marks heads without another structure: negative keys are never positions
     return table, best_sim, token_of, negpos, numbers, unexplained, choice_pos
 
 
@@ -608,12 +631,15 @@ def _contradiction(
     if loose < CONTRADICTION_SHARE or loose - share < (ORDER_GAP if ph.ordered else CONTRADICTION_GAP):
         return None
     strict = set(_best_window(ph, table, 0.0, pairs, negpos)[2])
+    where = dict(zip(loose_i, at, strict=True))
     lost = [i for i in loose_i if i not in strict]
+    if not ph.ordered and not any(i in ph.heads or negpos.get(-1 - where[i]) == HEAD for i in lost):
+        return None  # the negation denies another word ("doesn't keep it in memory" vs "uses little memory")
     weights = ph.weights
     if (
         len(set(loose_i)) >= 2
-        and any(ph.strong[i] for i in lost)  # a specific word is said the other way round (or out of order)
-        and (ph.ordered or 2 * sum(weights[i] for i in lost) >= sum(weights[i] for i in loose_i))  # most of it
+        and any(ph.weights[i] > WEAK_WEIGHT for i in lost)  # a content word (not "use", "all") said the other way
+        and (ph.ordered or 3 * sum(weights[i] for i in lost) >= sum(weights[i] for i in loose_i))  # a third of it
     ):
         return _said(tokens, token_of, at), ""
     return None

@@ -1,0 +1,165 @@
+"""Issue "Grading II": evidence over vocabulary, polarity and order, contradictions, recall, explain."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+import yaml
+
+from bot.bank.loader import load_bank
+from bot.bank.models import KeyPoint, Question
+from bot.grading import Contradiction, grade
+from bot.grading.grade import explain
+
+ROOT = Path(__file__).resolve().parents[2]
+DATA = ROOT / "tests" / "data" / "grading" / "adversarial.yaml"
+
+REDIRECT = Question(
+    id="redirect",
+    prompt="How do you send the user to a different page from a Flask view?",
+    key_points=(
+        KeyPoint("return redirect() from the view", ("return redirect(url)",), 3.0),
+        KeyPoint("302 Found by default", ("302 status",), 2.0),
+        KeyPoint("Location header with the new URL", ("sets the Location header",)),
+    ),
+)
+LEAF = Question(
+    id="leaf",
+    prompt="What is a leaf in a tree data structure?",
+    answer="A leaf is a node with no children; every other node is an internal node.",
+    key_points=(KeyPoint("a node with no children", ("a node without children",), 3.0),),
+)
+INORDER = Question(
+    id="inorder",
+    prompt="In what order does an inorder traversal of a binary tree visit the nodes?",
+    answer="Left subtree, then the root, then the right subtree.",
+    key_points=(KeyPoint("left subtree, then root, then right subtree", ("left, root, right",)),),
+)
+
+
+def test_a_different_number_is_a_contradiction_that_costs_more_than_an_omission() -> None:
+    said = grade(REDIRECT, "return redirect(url_for('home')); Flask sends a 301 with the Location header by default")
+    omitted = grade(REDIRECT, "return redirect(url_for('home')); Flask sets the Location header")
+    assert said.contradictions == (Contradiction("302 Found by default", "301", "302"),)
+    assert "302 Found by default" in said.misses and not said.passed
+    assert said.score < omitted.score
+
+
+def test_the_right_number_is_no_contradiction() -> None:
+    g = grade(REDIRECT, "return redirect(url); it answers 302 with a Location header, pass code=301 to make it permanent")
+    assert g.contradictions == () and g.passed
+
+
+def test_a_flipped_negation_fails_and_the_kept_one_passes() -> None:
+    assert grade(LEAF, "a node that has no children").passed
+    assert grade(LEAF, "it's a node without any child nodes").passed
+    flipped = grade(LEAF, "a node that has children")
+    assert not flipped.passed and flipped.contradictions
+
+
+def test_a_sequence_out_of_order_is_contradicted() -> None:
+    assert grade(INORDER, "left subtree, then the root, then the right subtree").passed
+    for wrong in ("root, then right subtree, then left subtree", "first the root, then the left subtree, then the right"):
+        g = grade(INORDER, wrong)
+        assert not g.passed and g.contradictions, wrong
+
+
+def test_one_everyday_word_is_not_evidence() -> None:
+    q = Question(
+        id="hash",
+        prompt="How should passwords be stored?",
+        key_points=(KeyPoint("store a slow salted hash", ("keep it stored",)),),
+    )
+    g = grade(q, "you can keep a list of them")
+    assert g.hits == () and g.score <= 0.3 and not g.passed
+
+
+def test_real_stemmer_finds_derivations() -> None:
+    q = Question(
+        id="iter",
+        prompt="How can you compute a factorial without recursion?",
+        key_points=(KeyPoint("an iterative loop multiplying an accumulator", ("loop and multiply",)),),
+    )
+    assert grade(q, "iteratively, multiplying an accumulator").passed
+    assert grade(q, "by iteration: multiply the accumulator").passed
+
+
+def test_code_tokens_cover_their_prefixes_and_template_syntax_is_seen() -> None:
+    log = Question(id="log", prompt="How do you log in a Flask view?", key_points=(KeyPoint("the app.logger object"),))
+    assert grade(log, "app.logger.warning('disk low')").passed
+    jinja = Question(
+        id="j",
+        prompt="What syntax does Jinja2 offer?",
+        key_points=(KeyPoint("{{ }} outputs expressions"), KeyPoint("{% %} for control statements")),
+    )
+    assert grade(jinja, "{{ name }} prints a value and {% if %} / {% for %} are statements").passed
+    url = Question(id="u", prompt="How do you declare a variable part?", key_points=(KeyPoint("<int:id> converters"),))
+    assert grade(url, "@app.route('/user/<int:uid>')").passed
+
+
+def test_a_generic_stuffing_text_fails() -> None:
+    stuffing = (
+        "Flask, Werkzeug, Jinja2, WSGI, routing, blueprints, request context, session, cookies, SECRET_KEY, url_for, "
+        "redirect, templates, JSON, REST API, CRUD, endpoints, GET, POST, PUT, DELETE, status codes, SQLAlchemy, ORM, "
+        "migrations, Alembic, authentication, JWT, tokens, CSRF, XSS, HTTPS, CORS, pytest, fixtures, debug mode, "
+        "logging, Gunicorn, Nginx, Docker, Kubernetes, AWS, caching, Redis, Celery, middleware, extensions, ASGI, "
+        "async, websockets, OAuth2, WTForms, load balancer, CDN, monitoring, cloud, serverless, lightweight, flexible, "
+        "scalable, secure, maintainable, modular, best practices, production ready, easy to learn, very powerful"
+    )
+    for q in load_bank(ROOT / "data" / "banks" / "flask.yaml").questions:
+        assert not grade(q, stuffing).passed, q.id
+
+
+def test_explain_names_the_words_their_weights_and_the_verdict() -> None:
+    g, lines = explain(REDIRECT, "return redirect(url); Flask sends a 301 with the Location header by default")
+    text = "\n".join(lines)
+    assert "redirect (1.00)" in text
+    assert "you said '301'; it is '302'" in text
+    assert text.endswith(f"score {g.score:.2f} against pass score 0.6: {g.verdict}")
+
+
+KINDS_THAT_FAIL = ("salad", "false_claim", "negation_wrong", "order_wrong")
+KINDS_THAT_PASS = ("terse", "negation_right", "order_right", "stem")
+
+
+def _adversarial() -> list[tuple[str, Question, str]]:
+    raw = yaml.safe_load(DATA.read_text(encoding="utf-8"))
+    bank = {q.id: q for q in load_bank(ROOT / "data" / "banks" / "flask.yaml").questions}
+    for q in raw["questions"]:
+        points = tuple(
+            KeyPoint(k["point"], tuple(k.get("accept", ())), float(k.get("weight", 1))) for k in q["key_points"]
+        )
+        bank[q["id"]] = Question(id=q["id"], prompt=q["prompt"], answer=q["answer"], key_points=points)
+    return [(a["kind"], bank[a["id"]], a["text"]) for a in raw["answers"]]
+
+
+ADVERSARIAL = _adversarial()
+
+
+@pytest.mark.parametrize("kind", KINDS_THAT_FAIL)
+def test_adversarial_answers_fail(kind: str) -> None:
+    """Floors on the project's own adversarial answers (written before tuning): at most one in ten passes."""
+    group = [(q.id, text) for k, q, text in ADVERSARIAL if k == kind]
+    passed = [(qid, text) for qid, text in group if grade(next(q for k, q, t in ADVERSARIAL if t == text), text).passed]
+    assert group and len(passed) <= max(1, len(group) // 10), passed
+
+
+@pytest.mark.parametrize("kind", KINDS_THAT_PASS)
+def test_correct_answers_in_other_words_pass(kind: str) -> None:
+    """Terse paraphrases, kept negations, right orders and stemming variants: at least 75% pass (80% measured)."""
+    group = [(q, text) for k, q, text in ADVERSARIAL if k == kind]
+    passed = [text for q, text in group if grade(q, text).passed]
+    assert group and len(passed) >= 0.75 * len(group), [t for q, t in group if t not in passed]
+
+
+def test_cli_explain(tmp_path: Path) -> None:
+    import io
+
+    from bot.grading.cli import run
+
+    record = {"prompt": REDIRECT.prompt, "key_points": ["302 Found by default"], "response": "it sends a 301 by default"}
+    out, err = io.StringIO(), io.StringIO()
+    assert run(None, io.StringIO(json.dumps(record) + "\n"), out, err, explain=True) == 0
+    assert "you said '301'; it is '302'" in out.getvalue() and "fail" in out.getvalue()
