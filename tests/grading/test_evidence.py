@@ -48,7 +48,8 @@ def test_a_different_number_is_a_contradiction_that_costs_more_than_an_omission(
 
 
 def test_the_right_number_is_no_contradiction() -> None:
-    g = grade(REDIRECT, "return redirect(url); it answers 302 with a Location header, pass code=301 to make it permanent")
+    answer = "return redirect(url); it answers 302 with a Location header, pass code=301 to make it permanent"
+    g = grade(REDIRECT, answer)
     assert g.contradictions == () and g.passed
 
 
@@ -61,7 +62,7 @@ def test_a_flipped_negation_fails_and_the_kept_one_passes() -> None:
 
 def test_a_sequence_out_of_order_is_contradicted() -> None:
     assert grade(INORDER, "left subtree, then the root, then the right subtree").passed
-    for wrong in ("root, then right subtree, then left subtree", "first the root, then the left subtree, then the right"):
+    for wrong in ("root, then right subtree, then left subtree", "first the root, then the left, then the right"):
         g = grade(INORDER, wrong)
         assert not g.passed and g.contradictions, wrong
 
@@ -159,7 +160,7 @@ def test_cli_explain(tmp_path: Path) -> None:
 
     from bot.grading.cli import run
 
-    record = {"prompt": REDIRECT.prompt, "key_points": ["302 Found by default"], "response": "it sends a 301 by default"}
+    record = {"prompt": REDIRECT.prompt, "key_points": ["302 Found by default"], "response": "a 301 by default"}
     out, err = io.StringIO(), io.StringIO()
     assert run(None, io.StringIO(json.dumps(record) + "\n"), out, err, explain=True) == 0
     assert "you said '301'; it is '302'" in out.getvalue() and "fail" in out.getvalue()
