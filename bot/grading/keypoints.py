@@ -638,7 +638,7 @@ def _contradiction(
     weights = ph.weights
     if (
         len(set(loose_i)) >= 2
-        and any(ph.weights[i] > WEAK_WEIGHT for i in lost)  # a content word (not "use", "all") said the other way
+        and (ph.ordered or any(ph.weights[i] > WEAK_WEIGHT for i in lost))  # a content word, not "use" or "all"
         and (ph.ordered or 3 * sum(weights[i] for i in lost) >= sum(weights[i] for i in loose_i))  # a third of it
     ):
         return _said(tokens, token_of, at), ""
