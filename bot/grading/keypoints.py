@@ -116,7 +116,7 @@ class Matcher:
     prompt_keys: frozenset[str]
     points: tuple[Point, ...]
     answer_points: tuple[Point, ...]
-    reference: tuple[tuple[str, float], ...]
+    reference: tuple[tuple[str, float, int], ...]  # (key, weight, polarity in the model answer)
     reference_total: float
     exact_set: frozenset[str]
     fallback_set: frozenset[str]
@@ -127,6 +127,7 @@ class Matcher:
     compound_heads: frozenset[str]
     non_answer: frozenset[str]
     synonyms: tuple[tuple[str, tuple[str, ...]], ...] = ()  # response key → vocabulary keys it counts as
+    prompt_reference: tuple[tuple[str, float], ...] = ()  # the model answer's words that the prompt uses too
 
 
 @dataclass(frozen=True, slots=True)
@@ -293,10 +294,19 @@ def build_matcher(
     prompt_keys = _prompt_keys(prompt)
     points = _points(key_points, prompt_keys)
     extra = _points(answer_points, prompt_keys)
-    ref_tokens = [t for t in tokenize(reference) if not t.stop and t.key not in prompt_keys]
+    ref_all, ref_flags = negated_flags(reference)
     ref_weights: dict[str, float] = {}
-    for t in ref_tokens:
+    ref_polarity: dict[str, set[int]] = {}
+    prompt_ref: dict[str, float] = {}
+    for t, flag in zip(ref_all, ref_flags, strict=True):
+        if t.stop or t.key in NEGATOR_KEYS:
+            continue
+        if t.key in prompt_keys:
+            prompt_ref.setdefault(t.key, token_weight(t.key))
+            continue
         ref_weights.setdefault(t.key, token_weight(t.key))
+        ref_polarity.setdefault(t.key, set()).add(flag)
+    polarity = {k: next(iter(v)) if len(v) == 1 else UNCLEAR for k, v in ref_polarity.items()}
     vocab: set[str] = set(ref_weights)
     pair_keys: set[str] = set()
     for point in points + extra:
@@ -313,8 +323,9 @@ def build_matcher(
         prompt_keys=prompt_keys,
         points=points,
         answer_points=extra,
-        reference=tuple(ref_weights.items()),
-        reference_total=sum(ref_weights.values()),
+        reference=tuple((k, w, polarity[k]) for k, w in ref_weights.items()),
+        reference_total=sum(ref_weights.values()) + sum(prompt_ref.values()),
+        prompt_reference=tuple(prompt_ref.items()),
         exact_set=frozenset(exact),
         fallback_set=frozenset(fallback),
         fuzzy_keys=tuple(fuzzy),
@@ -657,6 +668,34 @@ def _elliptical(tokens: list[Token], flags: list[int] | None) -> bool:
     return False
 
 
+def _reference_share(
+    matcher: Matcher, table: Table, best_sim: dict[str, float], negpos: dict[int, int], tokens: list[Token]
+) -> float:
+    """Share of the model answer's words found in the response, each with the polarity it has there.
+
+    A word the model answer denies ("never a fast hash such as MD5") does not count when the response asserts
+    it, nor the other way round. The prompt's words count too (a model answer that restates the question
+    keeps something to match) but never more than the other words found: restating the prompt earns nothing.
+    """
+    if not matcher.reference_total:
+        return 0.0
+    get = best_sim.get
+    found = 0.0
+    for key, weight, polarity in matcher.reference:
+        sim = get(key, 0.0)
+        if sim and negpos and polarity != UNCLEAR:
+            if not any(negpos.get(p, 0) in (polarity, UNCLEAR) for p, _ in table[key]):
+                continue  # said only the other way round
+        elif sim and polarity == NEGATED:
+            continue
+        found += weight * sim
+    if found and matcher.prompt_reference:
+        said = {t.key for t in tokens if not t.stop}
+        echoed = sum(weight for key, weight in matcher.prompt_reference if key in said)
+        found += min(echoed, found)
+    return found / matcher.reference_total
+
+
 def cover(matcher: Matcher, tokens: list[Token], flags: list[int] | None = None) -> Coverage:
     """Coverage of each key point (best phrasing) and of the reference bag by a tokenised response.
 
@@ -696,9 +735,7 @@ def cover(matcher: Matcher, tokens: list[Token], flags: list[int] | None = None)
                     contradiction = (said, expected or point.text)
                     break
         results.append(PointMatch(point.text, point.weight, best, best_at, strong, contradiction))
-    get = best_sim.get
-    found = sum([weight * get(key, 0.0) for key, weight in matcher.reference])
-    share = found / matcher.reference_total if matcher.reference_total else 0.0
+    share = _reference_share(matcher, table, best_sim, negpos, tokens)
     return Coverage(
         tuple(results), min(1.0, share), not token_of, table, best_sim, tokens, token_of, negpos, unexplained
     )
