@@ -24,7 +24,7 @@ from bot.store import Store, StoreError, open_store
 from bot.tree import VivaTree
 from bot.ui.respond import NO_PINGS
 from bot.ui.surface import DiscordSurface
-from bot.ui.views import AnswerButton, LeaderboardPager, MyResultButton, submit_answer
+from bot.ui.views import AnswerButton, HintButton, LeaderboardPager, MyResultButton, submit_answer
 
 logger = logging.getLogger(__name__)
 
@@ -85,7 +85,7 @@ class VivaBot(commands.Bot):
         deps = Deps(self.store, lambda: self.catalog, self.clock, DiscordSurface(self), self.desk, self.rng,
                     lambda coro, name: self.spawn(coro, name=name))
         self.rounds = Rounds.build(deps, grace_hours=self.settings.daily_grace_hours)
-        self.add_dynamic_items(AnswerButton, MyResultButton, LeaderboardPager)
+        self.add_dynamic_items(AnswerButton, MyResultButton, LeaderboardPager, HintButton)
         for ext in COGS:
             await self.load_extension(ext)
         await self.sync_commands()

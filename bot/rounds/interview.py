@@ -1,8 +1,8 @@
 """Interviews: one member, a private place (thread or DMs), questions one after another answered by typing, a
 follow-up when an answer missed something, a final report; resumed where it stopped after a restart.
 
-Extension points: `InterviewRunner.question_actions` gives the buttons under each question (none today; a *Hint*
-button is added there as ``Action("hint", session_id)``), and `InterviewRunner.on_message` is where typed
+Extension points: `InterviewRunner.question_actions` gives the buttons under each question (the *Hint* button,
+``Action("hint", post_id)``, answered by `InterviewRunner.hint`), and `InterviewRunner.on_message` is where typed
 messages arrive.
 """
 
@@ -19,8 +19,9 @@ from bot.bank.models import DEFAULT_PASS_SCORE, Bank, Difficulty, Question
 from bot.errors import SessionError, UserError
 from bot.grading import grade
 from bot.rounds.base import Deps, Runner
-from bot.rounds.surface import Action, FeedbackCard, Place, QuestionCard, ReportCard
-from bot.sessions.interview import InterviewState, followup_prompt, report, take_answer
+from bot.rounds.surface import Action, FeedbackCard, Place, QuestionCard, ReportCard, SurfaceError
+from bot.sessions.interview import InterviewState, followup_prompt, hint_factor, report, take_answer, take_hint
+from bot.sessions.report import build_report
 from bot.sessions.scoring import points_for
 from bot.store import AlreadyAnswered, SessionConflict, SessionRow
 
@@ -115,9 +116,37 @@ class InterviewRunner(Runner):
         await self._ask(row, InterviewState.from_dict(row.state))
 
     # ---- the conversation -------------------------------------------------------------------------------------
-    def question_actions(self, row: SessionRow, post_id: int) -> tuple[Action, ...]:
-        """The buttons under an interview question (none yet; a *Hint* button goes here)."""
-        return ()
+    def question_actions(self, state: InterviewState, post_id: int) -> tuple[Action, ...]:
+        """The buttons under an interview question: *Hint*, until the hint is taken or the question answered."""
+        return () if state.hinted or state.phase != "answer" else (Action("hint", post_id),)
+
+    async def hint(self, post_id: int, user_id: int) -> str:
+        """The hint for the interview question of this post, recorded before it is shown (one per question; the
+        question then earns HINT_FACTOR of its points); SessionError when it cannot be given."""
+        post = await self.store.get_post(post_id)
+        if post is None or post.session_id is None:
+            raise SessionError("That question is not part of an interview.")
+        async with self.lock(post.session_id):
+            row = await self.store.get_session(post.session_id)
+            if row is None or row.owner_id != user_id:
+                raise SessionError("Only the member being interviewed can ask for a hint.")
+            state = InterviewState.from_dict(row.state)
+            question = self.catalog.question(state.bank, state.current_id or "")
+            if not row.active or state.post_id != post_id or question is None:
+                raise SessionError("That question is already answered: hints are for the question being asked.")
+            text = take_hint(state, question)
+            await self.store.update_session(row.id, state=state.to_dict(), now=self.clock.now())
+        await self._drop_actions(row.channel_id, post.message_id)
+        return text
+
+    async def _drop_actions(self, channel_id: int, message_id: int | None) -> None:
+        """Take the *Hint* button off a question (best effort: a failed edit must not end the interview)."""
+        if message_id is None:
+            return
+        try:
+            await self.surface.remove_actions(channel_id, message_id)
+        except SurfaceError:
+            logger.info("could not remove the buttons of message %s in %s", message_id, channel_id)
 
     async def _ask(self, row: SessionRow, state: InterviewState) -> None:
         """Post the current question (creating its post record) and persist the state; the report when done."""
@@ -140,7 +169,7 @@ class InterviewRunner(Runner):
     async def _show_question(self, row: SessionRow, state: InterviewState, question: Question, post_id: int) -> int:
         heading = f"Question {state.index + 1}/{len(state.question_ids)}"
         return await self.surface.send_question(row.channel_id, QuestionCard(
-            question, heading, footer=FOOTER, actions=self.question_actions(row, post_id)))
+            question, heading, footer=FOOTER, actions=self.question_actions(state, post_id)))
 
     async def on_message(self, channel_id: int, author_id: int, text: str) -> None:
         """A message in some channel: grade it when it is the interviewee's, in their interview; else ignore it."""
@@ -179,26 +208,35 @@ class InterviewRunner(Runner):
             await self._ask(row, state)
             return
         post_id = state.post_id
+        offered_hint = state.phase == "answer" and not state.hinted  # the question still shows its Hint button
         turn = take_answer(state, question, text)
+        hinted = turn.factor < 1
         number = f"{len(state.results) + (0 if turn.final else 1)}/{len(state.question_ids)}"
         if turn.final is None:
             # The first answer is stored in the session before it is acknowledged, so a crash loses nothing.
             await store.update_session(row.id, state=state.to_dict(), now=now)
+            if offered_hint:
+                post = await store.get_post(post_id)
+                await self._drop_actions(row.channel_id, post.message_id if post else None)
             await self.surface.send_card(row.channel_id, FeedbackCard(question, turn.grade,
-                                                                      f"Question {number}: feedback"))
+                                                                      f"Question {number}: feedback", hinted=hinted))
             await self.surface.send_text(row.channel_id, turn.followup or "")
             return
         final = turn.final
         try:
             await store.record_answer(post_id=post_id, user_id=row.owner_id, response=turn.response,
                                       score=final.score, verdict=final.verdict, passed=final.passed,
-                                      points=points_for(final.score, question.difficulty),
+                                      points=round(points_for(final.score, question.difficulty) * turn.factor, 2),
                                       hits=[h.point for h in final.hits], misses=list(final.misses), answered_at=now)
         except AlreadyAnswered:
             logger.info("interview %s: post %s already had its answer", row.id, post_id)
         await store.close_post(post_id, now)
         await store.update_session(row.id, state=state.to_dict(), now=now)
-        await self.surface.send_card(row.channel_id, FeedbackCard(question, final, f"Question {number}: result"))
+        if offered_hint:
+            post = await store.get_post(post_id)
+            await self._drop_actions(row.channel_id, post.message_id if post else None)
+        await self.surface.send_card(row.channel_id, FeedbackCard(question, final, f"Question {number}: result",
+                                                                  hinted=hinted, final=True))
         if state.finished:
             await self._finish(row, state, stopped=False)
         else:
@@ -211,11 +249,14 @@ class InterviewRunner(Runner):
             q = self.catalog.question(state.bank, r["question_id"])
             rows.append((q.prompt if q else r["question_id"], r["score"], r["verdict"], r["misses"]))
         bank = self.catalog.banks.get(state.bank)
-        summary = report(state, bank.pass_score if bank else DEFAULT_PASS_SCORE)
+        pass_score = bank.pass_score if bank else DEFAULT_PASS_SCORE
+        summary = report(state, pass_score)
+        full = build_report(state, lambda qid: self.catalog.question(state.bank, qid), pass_score=pass_score,
+                            bank_topics=bank.topics if bank else ())
         await self.store.finish_session(row.id, self.clock.now())
         self.forget(row.id)
         await self.surface.send_card(row.channel_id, ReportCard(tuple(rows), summary.average,
-                                                                tuple(summary.study_topics), stopped))
+                                                                tuple(summary.study_topics), stopped, full))
 
     # ---- stop and resume --------------------------------------------------------------------------------------
     async def running(self, guild_id: int, user_id: int) -> SessionRow:
@@ -258,7 +299,8 @@ class InterviewRunner(Runner):
         answer = await self.store.get_answer(state.post_id, row.owner_id)
         if answer is not None:  # answered and committed, but the state had not moved on yet
             state.results.append({"question_id": question.id, "topic": question.topic, "score": answer.score,
-                                  "verdict": answer.verdict, "misses": list(answer.misses), "followup": False})
+                                  "verdict": answer.verdict, "misses": list(answer.misses), "followup": False,
+                                  "hinted": state.hinted, "factor": hint_factor(state.hinted)})
             state.index += 1
             state.phase, state.post_id, state.first_response = "answer", None, None
             if state.finished:
@@ -268,7 +310,6 @@ class InterviewRunner(Runner):
             return
         await self._show_question(row, state, question, state.post_id)
         if state.phase == "followup" and state.first_response:
-            first = grade(question, state.first_response)
+            followup = state.followup or followup_prompt(grade(question, state.first_response).misses)
             quoted = state.first_response[:1500].replace("\n", "\n> ")
-            await self.surface.send_text(row.channel_id, "You had answered:\n> " + quoted + "\n"
-                                         + followup_prompt(first.misses[:3] or ("the rest of the topic",)))
+            await self.surface.send_text(row.channel_id, "You had answered:\n> " + quoted + "\n" + followup)

@@ -15,6 +15,7 @@ from typing import Protocol
 from bot.bank.models import Question
 from bot.grading import Grade
 from bot.sessions.quiz import Standing
+from bot.sessions.report import InterviewReport
 
 
 class SurfaceError(Exception):
@@ -29,8 +30,9 @@ class PlaceGone(SurfaceError):
 class Action:
     """A button under a posted question: ``kind`` says what it does, ``target`` what it acts on.
 
-    Kinds the UI knows: ``answer`` (target: post id; opens the private answer box). A new kind (an interview's
-    *Hint*, say) is added here by name and given a button in ``bot/ui/views.py::action_item``.
+    Kinds the UI knows: ``answer`` (target: post id; opens the private answer box) and ``hint`` (target: the
+    interview question's post id; shows the member a hint). A new kind is added here by name and given a button in
+    ``bot/ui/views.py::action_item``.
     """
 
     kind: str
@@ -92,6 +94,8 @@ class FeedbackCard:
     question: Question
     grade: Grade
     heading: str
+    hinted: bool = False  # a hint was taken: the points are scaled (shown in the feedback)
+    final: bool = False  # the question is done: show what was missed and the model answer
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,6 +106,7 @@ class ReportCard:
     average: float
     study_topics: tuple[str, ...]
     stopped: bool
+    report: InterviewReport | None = None  # the full report (misses by topic, quotes, what to study next)
 
 
 Card = StandingsCard | FeedbackCard | ReportCard

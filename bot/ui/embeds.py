@@ -9,7 +9,9 @@ import discord
 
 from bot.bank.models import Bank, Question
 from bot.grading import Grade
+from bot.sessions.interview import HINT_FACTOR
 from bot.sessions.quiz import Standing
+from bot.sessions.report import InterviewReport, split_words
 
 TITLE, DESCRIPTION, FIELD_NAME, FIELD_VALUE, FOOTER, TOTAL, FIELDS = 256, 4096, 256, 1024, 2048, 6000, 25
 COLOR = discord.Colour.blurple()
@@ -198,3 +200,60 @@ def bank_list_embed(banks: Sequence[Bank]) -> discord.Embed:
 def simple_embed(title: str, description: str, *, colour: discord.Colour = COLOR) -> discord.Embed:
     """A plain embed with a title and a description, clipped."""
     return discord.Embed(title=clip(title, TITLE), description=clip(description, DESCRIPTION), colour=colour)
+
+def _model_answer_fields(embed: discord.Embed, question: Question) -> None:
+    """The model answer, whole, across as many fields as it needs (split between words, code blocks fenced)."""
+    for i, piece in enumerate(split_words(question.answer, FIELD_VALUE)):
+        _field(embed, "Model answer" if i == 0 else "Model answer (continued)", piece)
+
+
+def interview_feedback_embed(question: Question, g: Grade, *, heading: str, hinted: bool = False,
+                             final: bool = False) -> discord.Embed:
+    """Feedback on an interview answer. Before the follow-up it shows what was covered and only how much is
+    missing (the follow-up asks about it); once final, what was missed, contradicted, and the model answer whole."""
+    embed = grade_embed(question, g, heading=heading)
+    if not final:
+        for i, f in enumerate(embed.fields):
+            if f.name == "Missed":
+                embed.set_field_at(i, name="Missed", value=f"{len(g.misses)} key point(s) so far: answer the "
+                                   "follow-up below.", inline=False)
+    else:
+        for c in g.contradictions[:3]:
+            _field(embed, "You said", f"“{clip(c.said, 300)}” — but {clip(c.expected, 300)}")
+        if question.answer.strip():
+            _model_answer_fields(embed, question)
+    if hinted:
+        embed.set_footer(text=f"💡 Hint used: this question's points × {HINT_FACTOR:g}")
+    if len(embed) > TOTAL:  # a very long model answer: keep it whole by dropping the covered words instead
+        embed.clear_fields()
+        embed.description = (embed.description or "") + "\n(Too long to list the points here.)"
+        if final and question.answer.strip():
+            _model_answer_fields(embed, question)
+    return _fit(embed)
+
+
+def interview_report_full_embed(report: InterviewReport, *, stopped: bool) -> discord.Embed:
+    """The final interview report: a line per question, missed points by topic with the member's contradicted
+    words, and the three topics to study next with the command that practises each."""
+    title = "Interview report" + (" (stopped early)" if stopped else "")
+    hints = f" · {report.hints} hint(s), points × {HINT_FACTOR:g} on those" if report.hints else ""
+    lines = [f"Average score: **{report.average:.0%}** over {len(report.results)} question(s) · "
+             f"**{report.points:g}** points{hints}.", ""]
+    for r in report.results:
+        notes = ", ".join(n for n, on in (("💡 hint", r.hinted), ("follow-up", r.followup)) if on)
+        lines.append(f"{r.number}. {VERDICT_ICON.get(r.verdict, '')} {r.score:.0%} — {clip(r.prompt, 150)}"
+                     + (f" ({notes})" if notes else ""))
+    embed = discord.Embed(title=title, description=_join_lines(lines, 2000), colour=COLOR)
+    study = "\n".join(f"{i}. **{s.topic}** ({s.reason}): `{s.discord}`" for i, s in enumerate(report.study, 1))
+    reserve = len(study or "—") + 40
+    for gap in report.gaps[: FIELDS - 1]:
+        quoted = {q.point for q in gap.quotes}
+        items = [f"✗ {clip(m, 150)}" for m in gap.misses if m not in quoted]
+        items += [f"✗ {clip(q.point, 120)}: you said “{clip(q.said, 150)}”, but {clip(q.expected, 120)}"
+                  for q in gap.quotes]
+        room = min(FIELD_VALUE, TOTAL - len(embed) - reserve - 80)
+        if room < 120:
+            break
+        _field(embed, f"Missed in {gap.topic} (average {gap.average:.0%})", _join_lines(items, room))
+    _field(embed, "Topics to study", study or "Nothing missed. Try a harder difficulty or another bank.")
+    return _fit(embed)

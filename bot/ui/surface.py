@@ -50,8 +50,11 @@ def card_embed(card: Card) -> discord.Embed:
             embed.set_footer(text=embeds.clip(card.note, embeds.FOOTER))
         return embed
     if isinstance(card, FeedbackCard):
-        return embeds.grade_embed(card.question, card.grade, heading=card.heading)
+        return embeds.interview_feedback_embed(card.question, card.grade, heading=card.heading, hinted=card.hinted,
+                                               final=card.final)
     if isinstance(card, ReportCard):
+        if card.report is not None:
+            return embeds.interview_report_full_embed(card.report, stopped=card.stopped)
         return embeds.interview_report_embed(card.rows, card.average, card.study_topics, stopped=card.stopped)
     raise TypeError(f"no embed for {type(card).__name__}")
 

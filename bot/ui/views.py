@@ -17,8 +17,10 @@ import discord
 
 from bot.answering import AnswerDesk
 from bot.bank.catalog import Catalog
+from bot.rounds import Rounds
 from bot.rounds.results import PrivateResult, private_result
 from bot.rounds.surface import Action
+from bot.sessions.interview import HINT_FACTOR
 from bot.store import Store
 from bot.ui import embeds
 from bot.ui.embeds import clip
@@ -37,6 +39,7 @@ class Host(Protocol):
     desk: AnswerDesk
     store: Store
     catalog: Catalog
+    rounds: Rounds
 
 
 def host(interaction: discord.Interaction) -> Host:
@@ -48,6 +51,8 @@ def action_item(action: Action) -> discord.ui.Item[Any]:
     """The button for an action under a question (a new action kind gets its button here)."""
     if action.kind == "answer":
         return AnswerButton(action.target)
+    if action.kind == "hint":
+        return HintButton(action.target)
     raise ValueError(f"no button for action {action.kind!r}")
 
 
@@ -159,6 +164,31 @@ class AnswerButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=r"vi
             _, question = await host(interaction).desk.open_question(self.post_id, interaction.user.id)
             await interaction.response.send_modal(AnswerModal(self.post_id, interaction.user.id, question.prompt))
         except Exception as error:  # dynamic items only log errors; the member must hear why
+            await report_error(interaction, error)
+
+
+class HintButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=r"viva:hint:(?P<post>\d+)"):
+    """Under an interview question: shows the interviewee one hint, privately (the question's points × 0.8)."""
+
+    def __init__(self, post_id: int) -> None:
+        super().__init__(discord.ui.Button(label="Hint", style=discord.ButtonStyle.secondary, emoji="💡",
+                                           custom_id=f"viva:hint:{post_id}"))
+        self.post_id = post_id
+
+    @classmethod
+    async def from_custom_id(cls, interaction: discord.Interaction, item: discord.ui.Item[Any],
+                             match: re.Match[str], /) -> HintButton:
+        """Rebuild the button from its custom id (after a restart too)."""
+        return cls(int(match["post"]))
+
+    async def callback(self, interaction: discord.Interaction) -> None:
+        """Record the hint, then show it to the member only."""
+        try:
+            await interaction.response.defer(ephemeral=True, thinking=True)
+            text = await host(interaction).rounds.interview.hint(self.post_id, interaction.user.id)
+            await reply(interaction, f"💡 **Hint:** {clip(text, 1800)}\n-# This question now earns "
+                                     f"{HINT_FACTOR:.0%} of its points.", ephemeral=True)
+        except Exception as error:
             await report_error(interaction, error)
 
 
