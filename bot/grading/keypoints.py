@@ -107,6 +107,7 @@ class Point:
     text: str
     weight: float
     phrasings: tuple[Phrasing, ...]
+    anchors: frozenset[str] = frozenset()  # the entities this point is about ("WHERE" in "WHERE filters rows")
 
 
 @dataclass(frozen=True, slots=True)
@@ -128,6 +129,7 @@ class Matcher:
     non_answer: frozenset[str]
     synonyms: tuple[tuple[str, tuple[str, ...]], ...] = ()  # response key → vocabulary keys it counts as
     prompt_reference: tuple[tuple[str, float], ...] = ()  # the model answer's words that the prompt uses too
+    entities: frozenset[str] = frozenset()  # the things the question contrasts (list/tuple, WHERE/HAVING)
 
 
 @dataclass(frozen=True, slots=True)
@@ -282,6 +284,86 @@ def _points(key_points: tuple[KeyPoint, ...], prompt_keys: frozenset[str]) -> tu
     return tuple(points)
 
 
+SWAP_SHARE = 0.75  # a point stated this fully right after another entity of the question is a swap
+SWAP_KEEP = 0.8  # share of a point's best match found after its own entity that rules a swap out
+ENTITY_REACH = 4  # content positions before a point's words where its subject is looked for
+
+
+_CONTRAST = re.compile(r"\s(?:and|vs\.?|versus|or|from)\s", re.IGNORECASE)
+_CONTRAST_CUE = re.compile(r"\b(?:differ\w*|compar\w*|vs\.?|versus|between|distinguish|contrast)\b", re.IGNORECASE)
+
+
+def _contrasted(prompt: str) -> frozenset[str]:
+    """Keys of the things a prompt contrasts: "WHERE and HAVING", "a list and a tuple", "INNER JOIN vs LEFT JOIN"."""
+    out: set[str] = set()
+    if not _CONTRAST_CUE.search(prompt):
+        return frozenset()  # "What is an index and what does it cost?" contrasts nothing
+    for m in _CONTRAST.finditer(prompt):
+        left = [t.key for t in tokenize(prompt[: m.start()]) if not t.stop][-2:]
+        right = [t.key for t in tokenize(prompt[m.end() :]) if not t.stop][:2]
+        if not left or not right:
+            continue
+        if len(left) == 2 and len(right) == 2 and left[1] == right[1]:  # INNER JOIN and LEFT JOIN
+            out.update((left[0], right[0]))
+        else:
+            out.update((left[-1], right[0]))
+    return frozenset(k for k in out if len(k) > 1)
+
+
+def _anchor(
+    points: tuple[Point, ...], prompt: str, prompt_keys: frozenset[str]
+) -> tuple[tuple[Point, ...], frozenset[str]]:
+    """Points with the contrasted entities they are about, and those entities.
+
+    An entity is one of the things the prompt contrasts ("WHERE and HAVING", "a list and a tuple") that a key
+    point names. With two of them or more, a point's words said about the other one ("HAVING filters rows
+    before grouping") are a swap.
+    """
+    candidates = _contrasted(prompt)
+    named = [{t.key for t in tokenize(p.text) if not t.stop} & candidates for p in points]
+    entities = frozenset().union(*named) if named else frozenset()
+    if len(entities) < 2:
+        return points, frozenset()
+    anchored = tuple(
+        dataclasses.replace(p, anchors=frozenset(keys)) if keys else p for p, keys in zip(points, named, strict=True)
+    )
+    return anchored, entities
+
+
+def _swap(
+    point: Point, at: list[int], entity_pos: list[tuple[int, str, str]], table: Table
+) -> tuple[str, str] | None:
+    """(rival said, entity expected) when the words of a point are said about another entity of the question.
+
+    Not when the point's own entity stands next to any occurrence of its words ("a stack is last in, first
+    out; a queue is first in, first out" states the queue point, though "first out" also follows "stack").
+    """
+    if not point.anchors or not at:
+        return None
+    mine = [p for p, k, _ in entity_pos if k in point.anchors]
+    if mine:  # the point's words said right after its own entity, nearly as fully as anywhere: no swap
+        best = max(_best_window(ph, table)[0] for ph in point.phrasings)
+        for ph in point.phrasings:
+            reach = len(ph.keys) + 2 * SLACK
+            near = {
+                k: kept
+                for k, hits in table.items()
+                if (kept := [(p, v) for p, v in hits if any(e - 1 <= p <= e + reach for e in mine)])
+            }
+            if _best_window(ph, near)[0] >= SWAP_KEEP * best:
+                return None
+    lo, hi = min(at), max(at)
+    inside = [(p, k, s) for p, k, s in entity_pos if lo < p <= hi]
+    if any(k in point.anchors for _, k, _ in inside):
+        return None
+    before = [(p, k, s) for p, k, s in entity_pos if lo - ENTITY_REACH <= p <= lo]
+    near = before[-1:] or inside[:1]
+    if near and near[0][1] not in point.anchors:
+        expected = next(iter(sorted(point.anchors)))
+        return near[0][2], expected
+    return None
+
+
 def build_matcher(
     prompt: str, key_points: tuple[KeyPoint, ...], reference: str, answer_points: tuple[KeyPoint, ...] = ()
 ) -> Matcher:
@@ -294,6 +376,7 @@ def build_matcher(
     prompt_keys = _prompt_keys(prompt)
     points = _points(key_points, prompt_keys)
     extra = _points(answer_points, prompt_keys)
+    points, entities = _anchor(points, prompt, prompt_keys)
     ref_all, ref_flags = negated_flags(reference)
     ref_weights: dict[str, float] = {}
     ref_polarity: dict[str, set[int]] = {}
@@ -326,6 +409,7 @@ def build_matcher(
         reference=tuple((k, w, polarity[k]) for k, w in ref_weights.items()),
         reference_total=sum(ref_weights.values()) + sum(prompt_ref.values()),
         prompt_reference=tuple(prompt_ref.items()),
+        entities=entities,
         exact_set=frozenset(exact),
         fallback_set=frozenset(fallback),
         fuzzy_keys=tuple(fuzzy),
@@ -354,7 +438,10 @@ def _synonyms(
 
 def _index(
     matcher: Matcher, tokens: list[Token], flags: list[int] | None = None
-) -> tuple[Table, dict[str, float], list[int], dict[int, int], list[tuple[int, str]], int, dict[str, list[int]]]:
+) -> tuple[
+    Table, dict[str, float], list[int], dict[int, int], list[tuple[int, str]], int, dict[str, list[int]],
+    list[tuple[int, str, str]],
+]:
     """Match every vocabulary key against the response once: key → [(position, similarity)].
 
     Also returns each matched key's best similarity and, per content position, the index of its token
@@ -375,6 +462,8 @@ def _index(
     get_pos, add_token = choice_pos.get, token_of.append
     negpos: dict[int, int] = {}  # content position → NEGATED or UNCLEAR (positive ones are absent)
     neg_heads: set[int] = set()  # the first content position of each negation scope
+    entities = matcher.entities
+    entity_pos: list[tuple[int, str, str]] = []  # (position, key, surface) of the question's entities
     numbers: list[tuple[int, str]] = []
     for j, (surface, base, key, stop) in enumerate(tokens):
         demoted = demote_next or stop or key in prompt_keys
@@ -387,6 +476,8 @@ def _index(
                     demoted = demote_next = True
                 elif joined in vocabulary:
                     compounds.append((joined, pos))
+        if key in entities:
+            entity_pos.append((pos, key, surface))
         if demoted:
             if key in fallback:
                 others.append((key, pos))
@@ -452,7 +543,7 @@ def _index(
     unexplained = len({key for key, where in choice_pos.items() if matched_positions.isdisjoint(where)})
     for p in neg_heads:
         negpos[-1 - p] = HEAD  # marks heads without another structure: negative keys are never positions
-    return table, best_sim, token_of, negpos, numbers, unexplained, choice_pos
+    return table, best_sim, token_of, negpos, numbers, unexplained, choice_pos, entity_pos
 
 
 def _chain(events: list[tuple[int, int, float]], size: int) -> tuple[float, list[float], list[int]]:
@@ -703,7 +794,7 @@ def cover(matcher: Matcher, tokens: list[Token], flags: list[int] | None = None)
     the polarity it has in the point. A point the response contradicts (flipped polarity, a sequence out of
     order, a different number) carries the contradiction and is not credited.
     """
-    table, best_sim, token_of, negpos, numbers, unexplained, keypos = _index(matcher, tokens, flags)
+    table, best_sim, token_of, negpos, numbers, unexplained, keypos, entity_pos = _index(matcher, tokens, flags)
     pairs = not matcher.all_pair_keys.isdisjoint(table)
     results: list[PointMatch] = []
     exact: Table | None = None
@@ -720,8 +811,8 @@ def cover(matcher: Matcher, tokens: list[Token], flags: list[int] | None = None)
                 best, best_at, best_eff, strong = share, at, effective, evidence
                 if effective >= 1.0:
                     break
-        contradiction = None
-        if best < 1.0:
+        contradiction = _swap(point, best_at, entity_pos, table) if entity_pos and best >= SWAP_SHARE else None
+        if contradiction is None and best < 1.0:
             if exact is None:  # contradictions are read on exact words only, never on a typo or a synonym
                 exact = {k: [(p, v) for p, v in hits if v >= 1.0] for k, hits in table.items()}
                 exact = {k: hits for k, hits in exact.items() if hits}

@@ -270,6 +270,8 @@ class _ChunkTokens(dict[str, tuple[Token, ...]]):
 def _make_token(surface: str) -> Token:
     """The token of one surface form."""
     base, key, stop = key_of(surface.casefold())
+    if stop and len(surface) > 1 and surface.isupper() and surface.isalpha():
+        stop = False  # WHERE, HAVING, AS: keywords typed in capitals are content, not function words
     return Token(surface, base, key, stop)
 
 

@@ -164,3 +164,19 @@ def test_cli_explain(tmp_path: Path) -> None:
     out, err = io.StringIO(), io.StringIO()
     assert run(None, io.StringIO(json.dumps(record) + "\n"), out, err, explain=True) == 0
     assert "you said '301'; it is '302'" in out.getvalue() and "fail" in out.getvalue()
+
+
+def test_a_fact_said_about_the_other_contrasted_thing_is_a_swap() -> None:
+    q = Question(
+        id="sq",
+        prompt="What is the difference between a stack and a queue?",
+        key_points=(
+            KeyPoint("a stack is last in, first out", ("stack is LIFO",), 2.0),
+            KeyPoint("a queue is first in, first out", ("queue is FIFO",), 2.0),
+        ),
+    )
+    right = grade(q, "a stack is last in, first out, and a queue is first in, first out")
+    assert right.passed and right.contradictions == ()
+    swapped = grade(q, "a queue is last in, first out, and a stack is first in, first out")
+    assert not swapped.passed
+    assert {(c.said.casefold(), c.expected) for c in swapped.contradictions} >= {("queue", "stack")}
