@@ -357,10 +357,9 @@ def _swap(
     if any(k in point.anchors for _, k, _ in inside):
         return None
     before = [(p, k, s) for p, k, s in entity_pos if lo - ENTITY_REACH <= p <= lo]
-    near = before[-1:] or inside[:1]
-    if near and near[0][1] not in point.anchors:
-        expected = next(iter(sorted(point.anchors)))
-        return near[0][2], expected
+    subject = before[-1:] or inside[:1]
+    if subject and subject[0][1] not in point.anchors:
+        return subject[0][2], sorted(point.anchors)[0]
     return None
 
 
