@@ -84,7 +84,7 @@ def cmd_check(paths: Sequence[Path], strict: bool = False) -> int:
         return 1
     from bot.bank.lint import lint_bank
 
-    findings = [issue for bank in result.banks.values() for issue in lint_bank(bank)]
+    findings = [issue for bank in result.banks.values() for issue in lint_bank(bank, strict=strict)]
     for issue in findings:
         print(str(issue), file=sys.stderr)
     errors = sum(1 for issue in findings if issue.level == "error")

@@ -10,7 +10,12 @@ fails on warnings too):
 - warning: a point that bundles a number with another fact ("Location header, 302 by default"): split it so
   each fact is credited, and contradicted, on its own;
 - warning: syntax the tokenizer cannot see (``*``, ``==``, ``<``, ``$``...) or a literal example in quotes
-  (``url_for('home')``): an answer using other names or words never matches it.
+  (``url_for('home')``): an answer using other names or words never matches it;
+- warning: an ``ask:`` (the interviewer's follow-up for a point) that gives the point away: it repeats the
+  point's words in order, contains every specific word of the point, or names the point's one number or code
+  name ("Why does redirect() answer 302?");
+- warning, with ``strict`` only (``check --strict``): an authored key point without an ``ask:``, so the
+  interview falls back to a template follow-up.
 """
 
 from __future__ import annotations
@@ -45,6 +50,8 @@ _FACT_BREAK = re.compile(r",|;|\band\b")
 COMMON_SHARE = 0.1  # a word in the material of this share of a bank's questions is not specific to one
 COMMON_MIN_QUESTIONS = 3
 COMMON_MIN_ZIPF = 3.0  # an English word (once per million words or more), not a product name
+ASK_LINE = -1  # the phrasing index under which _lines keeps a key point's ask: line
+_CODE_OR_NUMBER = re.compile(r"\d|[._@]|\(\)")  # a word that is a number or a code name (302, url_for, @app.route)
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,6 +95,9 @@ def _lines(path: Path | None) -> dict[tuple[str, int, int], int]:
             if isinstance(accept, yaml.SequenceNode):
                 for a, anode in enumerate(accept.value, start=1):
                     out[(qid.value, k, a)] = anode.start_mark.line + 1
+            ask = _get(pnode, "ask")
+            if ask is not None:
+                out[(qid.value, k, ASK_LINE)] = ask.start_mark.line + 1
     return out
 
 
@@ -145,8 +155,29 @@ def _point_issues(point: KeyPoint) -> Iterator[tuple[Level, str]]:
             )
 
 
-def lint_bank(bank: Bank) -> list[LintIssue]:
-    """Every lint finding of a loaded bank, in file order."""
+def _ask_issues(question: Question, point: KeyPoint, *, strict: bool) -> Iterator[tuple[Level, str]]:
+    """Findings about a key point's ``ask:`` (the loader already checked it is a question of 200 characters)."""
+    if not point.ask:
+        if strict:
+            yield "warning", f"the point {point.text!r} has no ask: (the question an interviewer asks to draw it out)"
+        return
+    kept, _ = phrasing_words(question.prompt, point.text)
+    keys = [key_of(word.casefold())[1] for word, _ in kept]
+    ask = [t.key for t in tokenize(point.ask) if not t.stop]
+    in_order = [k for k in ask if k in set(keys)]
+    named = [word for word, weak in kept if not weak and _CODE_OR_NUMBER.search(word)
+             and key_of(word.casefold())[1] in set(ask)]
+    if len(keys) >= 2 and any(in_order[i:i + len(keys)] == keys for i in range(len(in_order) - len(keys) + 1)):
+        yield "warning", f"the ask: of {point.text!r} repeats the point's words: ask about it without saying it"
+    elif len(set(keys)) >= 2 and set(keys) <= set(ask):
+        words = ", ".join(sorted({word for word, _ in kept}, key=str.casefold))
+        yield "warning", f"the ask: of {point.text!r} contains every word of the point ({words})"
+    elif named:
+        yield "warning", f"the ask: of {point.text!r} names the point's answer ({', '.join(named)})"
+
+
+def lint_bank(bank: Bank, *, strict: bool = False) -> list[LintIssue]:
+    """Every lint finding of a loaded bank, in file order (``strict`` adds a warning per key point without ask:)."""
     path = str(bank.path) if bank.path else bank.name
     lines = _lines(bank.path)
     common = _common_keys(bank)
@@ -158,6 +189,9 @@ def lint_bank(bank: Bank) -> list[LintIssue]:
             for a, text in enumerate(point.phrasings):
                 for level, message in _phrasing_issues(q, point, text, common):
                     issues.append(LintIssue(path, lines.get((q.id, k, a), q.line), q.id, level, message))
+            for level, message in _ask_issues(q, point, strict=strict):
+                line = lines.get((q.id, k, ASK_LINE)) or lines.get((q.id, k, 0), q.line)
+                issues.append(LintIssue(path, line, q.id, level, message))
     issues.sort(key=lambda i: i.line)
     logger.debug("linted %s: %d finding(s)", path, len(issues))
     return issues
