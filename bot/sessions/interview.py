@@ -7,6 +7,7 @@ what a hint costs.
 
 from __future__ import annotations
 
+import re
 import zlib
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -94,13 +95,19 @@ def _pick(question: Question, options: Sequence[str]) -> str:
     return options[zlib.crc32(question.id.encode()) % len(options)]
 
 
+_CODE_OR_NUMBER = re.compile(r"[\d._@()]")
+
+
 def keyword(text: str, prompt: str) -> str | None:
-    """The most specific word of ``text`` that the prompt does not already say (None when there is none)."""
+    """The most specific plain word of ``text`` that the prompt does not already say (None when there is none).
+
+    Numbers and code names (``302``, ``request.cookies``) are skipped: they are the answer, not a nudge.
+    """
     asked = {t.key for t in tokenize(prompt)}
     best: tuple[float, int] = (0.0, 0)
     found: str | None = None
     for t in tokenize(text):
-        if t.stop or t.key in asked or len(t.surface) < 3:
+        if t.stop or t.key in asked or len(t.surface) < 3 or _CODE_OR_NUMBER.search(t.surface):
             continue
         rank = (token_weight(t.key), len(t.surface))
         if rank > best:  # strictly better: the first of equals wins

@@ -220,3 +220,12 @@ def test_a_state_saved_before_hints_existed_still_loads() -> None:
            "first_response": None, "results": []}
     state = InterviewState.from_dict(old)
     assert state.hinted is False and state.followup is None
+
+
+def test_a_keyword_hint_never_names_a_number_or_code_name() -> None:
+    q = Question(id="cookies", prompt="How do you set and read cookies in Flask?", topic="requests", bank="b",
+                 key_points=(KeyPoint("read them from request.cookies"), KeyPoint("response.set_cookie() writes one"),
+                             KeyPoint("max_age 3600 keeps it an hour")))
+    text = hint_for(q)
+    assert "request.cookies" not in text and "set_cookie" not in text and "3600" not in text
+    assert text.startswith("It's a requests question.")
