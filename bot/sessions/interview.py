@@ -7,6 +7,7 @@ what a hint costs.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 import zlib
 from collections.abc import Sequence
@@ -76,6 +77,37 @@ def _said(text: str, limit: int = 120) -> str:
     if len(words) <= limit:
         return words
     return words[: limit - 1].rsplit(" ", 1)[0].rstrip(" .,;:") + "…"
+
+
+_CLAUSE_END = re.compile(r"[.!?;:](?=\s|$)|\n")
+
+
+def quote(response: str, said: str, limit: int = 120) -> str:
+    """The member's own clause around ``said`` (the words the grader found contradicting), on one line.
+
+    "301" alone says little; "redirect() sends a 301 permanent redirect" is what the member said. A clause longer
+    than ``limit`` is narrowed to a few words either side.
+    """
+    words = said.strip()
+    at = response.casefold().find(words.casefold()) if words else -1
+    if at < 0:
+        return _said(said, limit)
+    start = max((m.end() for m in _CLAUSE_END.finditer(response, 0, at)), default=0)
+    end = next((m.start() for m in _CLAUSE_END.finditer(response, at + len(words))), len(response))
+    clause = " ".join(response[start:end].split()).strip(" ,")
+    if len(clause) <= limit:
+        return clause
+    before = response[start:at].split()[-6:]
+    after = response[at + len(words):end].split()[:6]
+    return _said(" ".join([*before, words, *after]), limit)
+
+
+def _in_context(g: Grade, response: str) -> Grade:
+    """The grade with each contradiction's ``said`` widened to the member's clause (see ``quote``)."""
+    if not g.contradictions:
+        return g
+    widened = tuple(dataclasses.replace(c, said=quote(response, c.said)) for c in g.contradictions)
+    return dataclasses.replace(g, contradictions=widened)
 
 
 def challenge(contradiction: Contradiction) -> str:
@@ -217,7 +249,7 @@ def take_answer(state: InterviewState, question: Question, text: str) -> Turn:
     """Grade an answer (or the follow-up) and advance the state; pure apart from mutating ``state``."""
     factor = hint_factor(state.hinted)
     if state.phase == "answer":
-        g = grade(question, text)
+        g = _in_context(grade(question, text), text)
         followup = followup_for(question, g, hinted=state.hinted)
         if followup is not None:
             state.phase = "followup"
@@ -228,8 +260,8 @@ def take_answer(state: InterviewState, question: Question, text: str) -> Turn:
         return Turn(g, final=g, response=text, factor=factor)
     first = state.first_response or ""
     combined = f"{first}\n{text}".strip()
-    g = grade(question, combined)
-    before = grade(question, first)
+    g = _in_context(grade(question, combined), combined)
+    before = _in_context(grade(question, first), first)
     final = g if g.score >= before.score else before
     _finish_question(state, question, final, followup=True)
     return Turn(g, final=final, response=combined, factor=factor)

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import dataclasses
+from pathlib import Path
 
 import pytest
 
+from bot.bank.loader import load_bank
 from bot.bank.models import KeyPoint, Question
 from bot.errors import SessionError
 from bot.grading import Contradiction, Grade, grade
@@ -17,6 +19,7 @@ from bot.sessions.interview import (
     followup_for,
     hint_for,
     is_hint_request,
+    quote,
     report,
     take_answer,
     take_hint,
@@ -229,3 +232,25 @@ def test_a_keyword_hint_never_names_a_number_or_code_name() -> None:
     text = hint_for(q)
     assert "request.cookies" not in text and "set_cookie" not in text and "3600" not in text
     assert text.startswith("It's a requests question.")
+
+
+@pytest.mark.parametrize(("response", "said", "quoted"), [
+    ("redirect() sends a 301 permanent redirect to the new URL. It also sets Location.", "301",
+     "redirect() sends a 301 permanent redirect to the new URL"),
+    ("Sure; WSGI is asynchronous, and any server runs it", "asynchronous",
+     "WSGI is asynchronous, and any server runs it"),
+    ("It answers 302", "nothing like this", "nothing like this"),
+    ("a " * 80 + "WSGI is asynchronous " + "b " * 80, "asynchronous", "a a a a WSGI is asynchronous b b b b b b"),
+])
+def test_a_contradiction_is_quoted_in_the_members_own_clause(response: str, said: str, quoted: str) -> None:
+    assert quote(response, said) == quoted
+
+
+def test_the_real_grader_s_contradiction_is_challenged_in_the_members_words() -> None:
+    bank = load_bank(Path(__file__).resolve().parents[2] / "data" / "banks" / "flask.yaml")
+    q = bank.get("redirect")
+    assert q is not None
+    state = InterviewState("flask", ["redirect"])
+    turn = take_answer(state, q, "redirect() sends a 301 permanent redirect to the new URL. Nothing else.")
+    assert turn.grade.contradictions  # the grader's signal (a permanent move where the default is temporary)
+    assert turn.followup == "You said “redirect() sends a 301 permanent redirect to the new URL” — is that right?"
