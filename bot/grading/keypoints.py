@@ -363,6 +363,29 @@ def _swap(
     return None
 
 
+TOPIC_SHARE = 0.5  # a word that this share of a question's points use is its topic, not evidence of one point
+TOPIC_MIN_POINTS = 3
+
+
+def _demote_topic(points: tuple[Point, ...]) -> tuple[Point, ...]:
+    """Points whose phrasings do not count the question's topic words as specific ("redirect" in most points of
+    the redirect question): such a word alone never shows which point is covered."""
+    if len(points) < TOPIC_MIN_POINTS:
+        return points
+    counts: dict[str, int] = {}
+    for point in points:
+        for key in {k for ph in point.phrasings for k in ph.keys}:
+            counts[key] = counts.get(key, 0) + 1
+    topic = {k for k, n in counts.items() if n >= max(TOPIC_MIN_POINTS, TOPIC_SHARE * len(points))}
+    if not topic:
+        return points
+
+    def demoted(ph: Phrasing) -> Phrasing:
+        return dataclasses.replace(ph, strong=tuple(s and k not in topic for k, s in zip(ph.keys, ph.strong, strict=True)))
+
+    return tuple(dataclasses.replace(p, phrasings=tuple(map(demoted, p.phrasings))) for p in points)
+
+
 def build_matcher(
     prompt: str, key_points: tuple[KeyPoint, ...], reference: str, answer_points: tuple[KeyPoint, ...] = ()
 ) -> Matcher:
@@ -376,6 +399,7 @@ def build_matcher(
     points = _points(key_points, prompt_keys)
     extra = _points(answer_points, prompt_keys)
     points, entities = _anchor(points, prompt, prompt_keys)
+    points = _demote_topic(points)
     ref_all, ref_flags = negated_flags(reference)
     ref_weights: dict[str, float] = {}
     ref_polarity: dict[str, set[int]] = {}
@@ -700,13 +724,17 @@ def _contradiction(
     tokens: list[Token],
     token_of: list[int],
     ellipsis: bool = False,
+    others: dict[str, frozenset[str]] | None = None,
+    own_words: frozenset[str] = frozenset(),
 ) -> tuple[str, str] | None:
     """(said, expected) when the response states this phrasing with a different number, an opposite word, a
     flipped polarity or a broken order; else None. ``share`` is the point's best share read strictly.
 
     ``ellipsis``: the response has a negation with nothing after it in its clause ("tuples can't."), so
-    polarity cannot be read word by word.
+    polarity cannot be read word by word. ``others``: number → the words of the other points that state it;
+    such a number contradicts this point only next to this point's own words and not the other's.
     """
+    others = others or {}
     loose, at, loose_i = _best_window(ph, table, 0.0, pairs, None, True)
     span = (min(at) - ph.width, max(at) + ph.width) if at else None
     if ph.numbers:
@@ -716,8 +744,15 @@ def _contradiction(
                 span = (-1, 1 << 30)  # a bare number: any other number of its kind contradicts it
             if span is not None and (loose > 0.0 or len(ph.numbers) == len(ph.keys)):
                 for p, key in numbers:
-                    if span[0] <= p <= span[1] and any(len(key) == len(e) and key != e for e in expected):
-                        return key, " ".join(expected)
+                    if not (span[0] <= p <= span[1] and any(len(key) == len(e) and key != e for e in expected)):
+                        continue
+                    owner = others.get(key)
+                    if owner is not None:  # another point states this number ("code=301 for a permanent move")
+                        mine = own_words - owner
+                        around = {k for k, hits in table.items() if any(abs(q - p) <= ph.width for q, _ in hits)}
+                        if not (around & mine) or around & (owner - own_words):
+                            continue  # said in that point's words, or not in this one's
+                    return key, " ".join(expected)
     if at and loose >= CONTRADICTION_NEAR:
         near = set(at)
         for i, opposite in ph.opposed:
@@ -744,6 +779,26 @@ def _contradiction(
     ):
         return _said(tokens, token_of, at), ""
     return None
+
+
+def _words_of(point: Point) -> frozenset[str]:
+    """The non-number keys of all of a point's phrasings."""
+    return frozenset(k for ph in point.phrasings for i, k in enumerate(ph.keys) if i not in ph.numbers)
+
+
+def _numbers_of_others(matcher: Matcher) -> dict[str, dict[str, frozenset[str]]]:
+    """Per key point: number stated by another point of the question → the words of the points stating it."""
+    out: dict[str, dict[str, frozenset[str]]] = {}
+    for point in matcher.points:
+        owners: dict[str, frozenset[str]] = {}
+        for other in matcher.points:
+            if other is point:
+                continue
+            for ph in other.phrasings:
+                for i in ph.numbers:
+                    owners[ph.keys[i]] = owners.get(ph.keys[i], frozenset()) | _words_of(other)
+        out[point.text] = owners
+    return out
 
 
 def _elliptical(tokens: list[Token], flags: list[int] | None) -> bool:
@@ -798,6 +853,7 @@ def cover(matcher: Matcher, tokens: list[Token], flags: list[int] | None = None)
     results: list[PointMatch] = []
     exact: Table | None = None
     ellipsis = False
+    numbers_of = _numbers_of_others(matcher) if numbers else {}
     for point in matcher.points:
         best, best_at, best_eff, strong = 0.0, [], 0.0, False
         for ph in point.phrasings:
@@ -818,7 +874,8 @@ def cover(matcher: Matcher, tokens: list[Token], flags: list[int] | None = None)
                 ellipsis = _elliptical(tokens, flags)
             for ph in point.phrasings:
                 contradiction = _contradiction(
-                    ph, exact, pairs, best, negpos, numbers, keypos, tokens, token_of, ellipsis
+                    ph, exact, pairs, best, negpos, numbers, keypos, tokens, token_of, ellipsis,
+                    numbers_of.get(point.text), _words_of(point),
                 )
                 if contradiction is not None:
                     said, expected = contradiction
