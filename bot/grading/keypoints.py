@@ -381,7 +381,8 @@ def _demote_topic(points: tuple[Point, ...]) -> tuple[Point, ...]:
         return points
 
     def demoted(ph: Phrasing) -> Phrasing:
-        return dataclasses.replace(ph, strong=tuple(s and k not in topic for k, s in zip(ph.keys, ph.strong, strict=True)))
+        strong = tuple(s and k not in topic for k, s in zip(ph.keys, ph.strong, strict=True))
+        return dataclasses.replace(ph, strong=strong)
 
     return tuple(dataclasses.replace(p, phrasings=tuple(map(demoted, p.phrasings))) for p in points)
 
