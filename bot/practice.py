@@ -64,8 +64,8 @@ def render_report(summary: InterviewReport) -> list[str]:
         for gap in summary.gaps:
             lines.append(f"  {gap.topic} (average {gap.average:.0%}):")
             quoted = {q.point for q in gap.quotes}
-            lines += [f"    ✗ {m}" for m in gap.misses if m not in quoted]
             lines += [f"    ✗ {q.point}: you said “{q.said}”, but {q.expected}" for q in gap.quotes]
+            lines += [f"    ✗ {m}" for m in gap.misses if m not in quoted]
     if summary.study:
         lines += ["", "Study next:"]
         lines += [f"  {i}. {s.topic} ({s.reason}): {s.terminal}" for i, s in enumerate(summary.study, 1)]

@@ -178,27 +178,50 @@ def _units(text: str, limit: int) -> list[tuple[str, str]]:
     return units
 
 
+SENTENCE_END = (".", "!", "?", ":", ";", "```")
+PREFER_SENTENCE = 0.6  # break at a sentence end when one falls in the last 40% of a piece
+
+
+def _joined(units: list[tuple[str, str]]) -> str:
+    return "".join((sep if i else "") + unit for i, (sep, unit) in enumerate(units))
+
+
 def split_words(text: str, limit: int) -> list[str]:
     """Split ``text`` into pieces of at most ``limit`` characters, breaking only between words or code lines.
 
-    Line and paragraph breaks are kept; a fenced code block stays in one piece when it fits, else each piece of
-    it is fenced again. A single word longer than ``limit`` (a URL) is the only thing ever cut.
+    A piece ends at a sentence end when one falls late enough in it; line and paragraph breaks are kept; a fenced
+    code block stays in one piece when it fits, else each piece of it is fenced again. A single word longer than
+    ``limit`` (a URL) is the only thing ever cut.
     """
     if limit < 8:
         raise ValueError("limit must be at least 8")
     pieces: list[str] = []
-    current = ""
+    current: list[tuple[str, str]] = []
+    size = 0
     for sep, unit in _units(text, limit):
         while len(unit) > limit:  # only an unbreakable token longer than a whole piece is cut
             if current:
-                pieces.append(current)
-                current = ""
+                pieces.append(_joined(current))
+                current, size = [], 0
             pieces.append(unit[:limit])
             unit = unit[limit:]
-        if current and len(current) + len(sep) + len(unit) > limit:
-            pieces.append(current)
-            current = ""
-        current = current + sep + unit if current else unit
+        if current and size + len(sep) + len(unit) > limit:
+            cut, length = len(current), 0
+            for i, (s, u) in enumerate(current):
+                length += (len(s) if i else 0) + len(u)
+                if u.endswith(SENTENCE_END) and length >= PREFER_SENTENCE * limit:
+                    cut = i + 1
+            pieces.append(_joined(current[:cut]))
+            current = current[cut:]
+            size = len(_joined(current))
+            if current and size + len(sep) + len(unit) > limit:  # the rest and this unit still do not fit
+                pieces.append(_joined(current))
+                current, size = [], 0
+        if current:
+            current.append((sep, unit))
+            size += len(sep) + len(unit)
+        else:
+            current, size = [(sep, unit)], len(unit)
     if current:
-        pieces.append(current)
+        pieces.append(_joined(current))
     return pieces

@@ -201,6 +201,13 @@ def simple_embed(title: str, description: str, *, colour: discord.Colour = COLOR
     """A plain embed with a title and a description, clipped."""
     return discord.Embed(title=clip(title, TITLE), description=clip(description, DESCRIPTION), colour=colour)
 
+
+def _words(text: str, limit: int) -> str:
+    """``text`` on one line, shortened at a word boundary with an ellipsis when longer than ``limit``."""
+    flat = " ".join(text.split())
+    return flat if len(flat) <= limit else split_words(flat, limit - 1)[0].rstrip(" ,;:") + "…"
+
+
 def _model_answer_fields(embed: discord.Embed, question: Question) -> None:
     """The model answer, whole, across as many fields as it needs (split between words, code blocks fenced)."""
     for i, piece in enumerate(split_words(question.answer, FIELD_VALUE)):
@@ -219,7 +226,7 @@ def interview_feedback_embed(question: Question, g: Grade, *, heading: str, hint
                                    "follow-up below.", inline=False)
     else:
         for c in g.contradictions[:3]:
-            _field(embed, "You said", f"“{clip(c.said, 300)}” — but {clip(c.expected, 300)}")
+            _field(embed, "You said", f"“{_words(c.said, 300)}” — but {_words(c.expected, 300)}")
         if question.answer.strip():
             _model_answer_fields(embed, question)
     if hinted:
@@ -241,16 +248,16 @@ def interview_report_full_embed(report: InterviewReport, *, stopped: bool) -> di
              f"**{report.points:g}** points{hints}.", ""]
     for r in report.results:
         notes = ", ".join(n for n, on in (("💡 hint", r.hinted), ("follow-up", r.followup)) if on)
-        lines.append(f"{r.number}. {VERDICT_ICON.get(r.verdict, '')} {r.score:.0%} — {clip(r.prompt, 150)}"
+        lines.append(f"{r.number}. {VERDICT_ICON.get(r.verdict, '')} {r.score:.0%} — {_words(r.prompt, 150)}"
                      + (f" ({notes})" if notes else ""))
     embed = discord.Embed(title=title, description=_join_lines(lines, 2000), colour=COLOR)
     study = "\n".join(f"{i}. **{s.topic}** ({s.reason}): `{s.discord}`" for i, s in enumerate(report.study, 1))
     reserve = len(study or "—") + 40
     for gap in report.gaps[: FIELDS - 1]:
         quoted = {q.point for q in gap.quotes}
-        items = [f"✗ {clip(m, 150)}" for m in gap.misses if m not in quoted]
-        items += [f"✗ {clip(q.point, 120)}: you said “{clip(q.said, 150)}”, but {clip(q.expected, 120)}"
-                  for q in gap.quotes]
+        items = [f"✗ {_words(q.point, 120)}: you said “{_words(q.said, 150)}”, but {_words(q.expected, 120)}"
+                 for q in gap.quotes]  # the member's own words first: they matter most
+        items += [f"✗ {_words(m, 150)}" for m in gap.misses if m not in quoted]
         room = min(FIELD_VALUE, TOTAL - len(embed) - reserve - 80)
         if room < 120:
             break

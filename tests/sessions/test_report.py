@@ -118,3 +118,12 @@ def test_split_words_breaks_at_whitespace_only() -> None:
     for limit in range(12, 40):
         for p in split_words(text, limit):
             assert re.fullmatch(r"[a-z]+( [a-z]+)*", p)
+
+
+def test_split_words_prefers_a_sentence_end_and_still_fits_a_long_block_after_it() -> None:
+    text = "One two three four five six. Seven eight nine ten eleven twelve thirteen fourteen fifteen"
+    assert split_words(text, 40) == ["One two three four five six.", "Seven eight nine ten eleven twelve",
+                                     "thirteen fourteen fifteen"]
+    block = "```\n" + "x = 1\n" * 12 + "```"  # 82 characters
+    pieces = split_words("A sentence that ends here. And a tail" + "\n" + block, 90)
+    assert all(len(p) <= 90 for p in pieces) and block in pieces
