@@ -58,7 +58,7 @@ CONTRADICTION_GAP = 0.25  # share lost to a flipped polarity or a broken order t
 CONTRADICTION_NEAR = 0.3  # share of a point stated near a different number or an opposite word, to contradict it
 HEAD = 3  # in ``negpos`` under key -1 - position: that position is the first word a negation governs
 ORDER_GAP = 0.05  # for a sequence, any specific word out of order contradicts it
-CONTRADICTION_SHARE = 0.5  # share the point reaches when polarity and order are ignored, for a contradiction
+CONTRADICTION_SHARE = 0.65  # share the point reaches when polarity and order are ignored, for a contradiction
 SYNONYM_SIMILARITY = 1.0  # a response word from a key's synonym group (``synonyms.py``) counts as the key
 SLACK = 2  # extra response positions allowed on each side of a key point's own length
 _SCORER = OSA.normalized_similarity
@@ -98,6 +98,7 @@ class Phrasing:
     opposed: tuple[tuple[int, frozenset[str]], ...] = ()  # (key index, keys of its opposites not in the phrasing)
     words: tuple[str, ...] = ()  # the unstemmed word of each key (for feedback)
     heads: frozenset[int] = frozenset()  # indices of the first content key after each negation (what it denies)
+    repeats: bool = False  # a key occurs twice ("first in, first out"): one response word counts once
 
 
 @dataclass(frozen=True, slots=True)
@@ -254,6 +255,7 @@ def _phrasing(text: str, prompt_keys: frozenset[str]) -> Phrasing | None:
         tuple((i, opp - set(keys)) for i, k in enumerate(keys) if (opp := opposites_of(k)) and opp - set(keys)),
         tuple(tokens[j].base for j in chosen),
         _negation_heads(tokens, neg_flags, chosen),
+        len(set(keys)) < len(keys),
     )
 
 
@@ -284,6 +286,7 @@ def _points(key_points: tuple[KeyPoint, ...], prompt_keys: frozenset[str]) -> tu
     return tuple(points)
 
 
+REQUIRE_MUTUAL = True
 SWAP_SHARE = 0.75  # a point stated this fully right after another entity of the question is a swap
 SWAP_KEEP = 0.8  # share of a point's best match found after its own entity that rules a swap out
 ENTITY_REACH = 4  # content positions before a point's words where its subject is looked for
@@ -305,6 +308,8 @@ def _contrasted(prompt: str) -> frozenset[str]:
             continue
         if len(left) == 2 and len(right) == 2 and left[1] == right[1]:  # INNER JOIN and LEFT JOIN
             out.update((left[0], right[0]))
+        elif len(left) == 2 and len(right) == 2 and left[0] == right[0]:  # git merge and git rebase
+            out.update((left[1], right[1]))
         else:
             out.update((left[-1], right[0]))
     return frozenset(k for k in out if len(k) > 1)
@@ -320,7 +325,8 @@ def _anchor(
     before grouping") are a swap.
     """
     candidates = _contrasted(prompt)
-    named = [{t.key for t in tokenize(p.text) if not t.stop} & candidates for p in points]
+    # the subject: the first contrasted thing a point names ("threads share the memory of their process")
+    named = [{k for k in [t.key for t in tokenize(p.text) if t.key in candidates][:1]} for p in points]
     entities = frozenset().union(*named) if named else frozenset()
     if len(entities) < 2:
         return points, frozenset()
@@ -343,23 +349,28 @@ def _swap(
     mine = [p for p, k, _ in entity_pos if k in point.anchors]
     if mine:  # the point's words said right after its own entity, nearly as fully as anywhere: no swap
         best = max(_best_window(ph, table)[0] for ph in point.phrasings)
+        starts = sorted({p for p, _, _ in entity_pos})
         for ph in point.phrasings:
             reach = len(ph.keys) + 2 * SLACK
+            # after each mention of its own entity, up to the next mention of any entity
+            spans = [(e - 1, min([s for s in starts if s > e] + [e + reach + 1])) for e in mine]
             near = {
                 k: kept
                 for k, hits in table.items()
-                if (kept := [(p, v) for p, v in hits if any(e - 1 <= p <= e + reach for e in mine)])
+                if (kept := [(p, v) for p, v in hits if any(a <= p < b for a, b in spans)])
             }
             if _best_window(ph, near)[0] >= SWAP_KEEP * best:
                 return None
     lo, hi = min(at), max(at)
-    inside = [(p, k, s) for p, k, s in entity_pos if lo < p <= hi]
+    words = set(at)  # an entity that is itself one of the point's matched words ("a merge commit") is no subject
+    inside = [(p, k, s) for p, k, s in entity_pos if lo < p <= hi and p not in words]
     if any(k in point.anchors for _, k, _ in inside):
         return None
     before = [(p, k, s) for p, k, s in entity_pos if lo - ENTITY_REACH <= p <= lo]
     subject = before[-1:] or inside[:1]
     if subject and subject[0][1] not in point.anchors:
-        return subject[0][2], sorted(point.anchors)[0]
+        named = next((t.surface for t in tokenize(point.text) if t.key in point.anchors), sorted(point.anchors)[0])
+        return subject[0][2], named
     return None
 
 
@@ -570,6 +581,18 @@ def _index(
     return table, best_sim, token_of, negpos, numbers, unexplained, choice_pos, entity_pos
 
 
+def _assign(events: list[tuple[int, int, float]], size: int) -> tuple[float, list[float], list[int]]:
+    """Best weight of matched keys when each response position counts for one key only (repeated keys)."""
+    got = [0.0] * size
+    where = [-1] * size
+    used: set[int] = set()
+    for p, i, v in sorted(events, key=lambda e: -e[2]):
+        if got[i] == 0.0 and p not in used:
+            got[i], where[i] = v, p
+            used.add(p)
+    return sum(got), got, where
+
+
 def _chain(events: list[tuple[int, int, float]], size: int) -> tuple[float, list[float], list[int]]:
     """Best weight of matched keys taken in the phrasing's order (positions and key indices both increasing)."""
     n = len(events)
@@ -657,6 +680,8 @@ def _best_window(
             if stop > b:  # otherwise this window is a subset of the previous one
                 if ordered:
                     value, got, where = _chain(events[a:stop], size)
+                elif ph.repeats:
+                    value, got, where = _assign(events[a:stop], size)
                 else:
                     got = [0.0] * size
                     where = [-1] * size
@@ -727,6 +752,7 @@ def _contradiction(
     ellipsis: bool = False,
     others: dict[str, frozenset[str]] | None = None,
     own_words: frozenset[str] = frozenset(),
+    own_numbers: frozenset[str] = frozenset(),
 ) -> tuple[str, str] | None:
     """(said, expected) when the response states this phrasing with a different number, an opposite word, a
     flipped polarity or a broken order; else None. ``share`` is the point's best share read strictly.
@@ -747,6 +773,8 @@ def _contradiction(
                 for p, key in numbers:
                     if not (span[0] <= p <= span[1] and any(len(key) == len(e) and key != e for e in expected)):
                         continue
+                    if key in own_numbers:
+                        continue  # another example of the same point ("5xx, e.g. 500" or "503")
                     owner = others.get(key)
                     if owner is not None:  # another point states this number ("code=301 for a permanent move")
                         mine = own_words - owner
@@ -782,6 +810,11 @@ def _contradiction(
     return None
 
 
+def _numbers_in(point: Point) -> frozenset[str]:
+    """The number keys of all of a point's phrasings."""
+    return frozenset(ph.keys[i] for ph in point.phrasings for i in ph.numbers)
+
+
 def _words_of(point: Point) -> frozenset[str]:
     """The non-number keys of all of a point's phrasings."""
     return frozenset(k for ph in point.phrasings for i, k in enumerate(ph.keys) if i not in ph.numbers)
@@ -799,6 +832,24 @@ def _numbers_of_others(matcher: Matcher) -> dict[str, dict[str, frozenset[str]]]
                 for i in ph.numbers:
                     owners[ph.keys[i]] = owners.get(ph.keys[i], frozenset()) | _words_of(other)
         out[point.text] = owners
+    return out
+
+
+def _mutual_swaps(
+    results: list[PointMatch], swaps: dict[int, tuple[tuple[str, str], frozenset[str]]]
+) -> list[PointMatch]:
+    """Points contradicted by a swap, kept only when the swap goes both ways (WHERE's fact said of HAVING and
+    HAVING's of WHERE): one fact said after the other entity is often just how the sentence runs."""
+    out = list(results)
+    for k, ((said, expected), _anchors) in swaps.items():
+        rival = key_of(said.casefold())[1]
+        mutual = any(
+            rival in anchors and key_of(other_said.casefold())[1] == expected
+            for j, ((other_said, _), anchors) in swaps.items()
+            if j != k
+        )
+        if (mutual or not REQUIRE_MUTUAL) and out[k].contradiction is None:
+            out[k] = dataclasses.replace(out[k], contradiction=(said, expected))
     return out
 
 
@@ -854,6 +905,7 @@ def cover(matcher: Matcher, tokens: list[Token], flags: list[int] | None = None)
     results: list[PointMatch] = []
     exact: Table | None = None
     ellipsis = False
+    swaps: dict[int, tuple[tuple[str, str], frozenset[str]]] = {}  # point index → ((said, expected), its anchors)
     numbers_of = _numbers_of_others(matcher) if numbers else {}
     for point in matcher.points:
         best, best_at, best_eff, strong = 0.0, [], 0.0, False
@@ -867,7 +919,11 @@ def cover(matcher: Matcher, tokens: list[Token], flags: list[int] | None = None)
                 best, best_at, best_eff, strong = share, at, effective, evidence
                 if effective >= 1.0:
                     break
-        contradiction = _swap(point, best_at, entity_pos, table) if entity_pos and best >= SWAP_SHARE else None
+        contradiction = None
+        if entity_pos and best >= SWAP_SHARE:
+            swap = _swap(point, best_at, entity_pos, table)
+            if swap is not None:
+                swaps[len(results)] = (swap, point.anchors)
         if contradiction is None and best < 1.0:
             if exact is None:  # contradictions are read on exact words only, never on a typo or a synonym
                 exact = {k: [(p, v) for p, v in hits if v >= 1.0] for k, hits in table.items()}
@@ -876,13 +932,15 @@ def cover(matcher: Matcher, tokens: list[Token], flags: list[int] | None = None)
             for ph in point.phrasings:
                 contradiction = _contradiction(
                     ph, exact, pairs, best, negpos, numbers, keypos, tokens, token_of, ellipsis,
-                    numbers_of.get(point.text), _words_of(point),
+                    numbers_of.get(point.text), _words_of(point), _numbers_in(point),
                 )
                 if contradiction is not None:
                     said, expected = contradiction
                     contradiction = (said, expected or point.text)
                     break
         results.append(PointMatch(point.text, point.weight, best, best_at, strong, contradiction))
+    if swaps:
+        results = _mutual_swaps(results, swaps)
     share = _reference_share(matcher, table, best_sim, negpos, tokens)
     return Coverage(
         tuple(results), min(1.0, share), not token_of, table, best_sim, tokens, token_of, negpos, unexplained

@@ -135,7 +135,6 @@ enable disable
 allow deny
 accept reject
 push pull
-upper lower
 read write
 input output
 static dynamic

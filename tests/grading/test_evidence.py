@@ -166,17 +166,17 @@ def test_cli_explain(tmp_path: Path) -> None:
     assert "you said '301'; it is '302'" in out.getvalue() and "fail" in out.getvalue()
 
 
-def test_a_fact_said_about_the_other_contrasted_thing_is_a_swap() -> None:
+def test_facts_swapped_between_the_contrasted_things_are_contradicted() -> None:
     q = Question(
-        id="sq",
-        prompt="What is the difference between a stack and a queue?",
+        id="tu",
+        prompt="What is the difference between TCP and UDP?",
         key_points=(
-            KeyPoint("a stack is last in, first out", ("stack is LIFO",), 2.0),
-            KeyPoint("a queue is first in, first out", ("queue is FIFO",), 2.0),
+            KeyPoint("TCP guarantees delivery and ordering", weight=2.0),
+            KeyPoint("UDP sends datagrams with no handshake", weight=2.0),
         ),
     )
-    right = grade(q, "a stack is last in, first out, and a queue is first in, first out")
+    right = grade(q, "TCP guarantees delivery and ordering, while UDP sends datagrams with no handshake")
     assert right.passed and right.contradictions == ()
-    swapped = grade(q, "a queue is last in, first out, and a stack is first in, first out")
+    swapped = grade(q, "UDP guarantees delivery and ordering, while TCP sends datagrams with no handshake")
     assert not swapped.passed
-    assert {(c.said.casefold(), c.expected) for c in swapped.contradictions} >= {("queue", "stack")}
+    assert {(c.said, c.expected) for c in swapped.contradictions} == {("UDP", "TCP"), ("TCP", "UDP")}
