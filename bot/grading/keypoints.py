@@ -844,7 +844,7 @@ def _mutual_swaps(
     for k, ((said, expected), _anchors) in swaps.items():
         rival = key_of(said.casefold())[1]
         mutual = any(
-            rival in anchors and key_of(other_said.casefold())[1] == expected
+            rival in anchors and key_of(other_said.casefold())[1] == key_of(expected.casefold())[1]
             for j, ((other_said, _), anchors) in swaps.items()
             if j != k
         )
