@@ -98,7 +98,7 @@ class AnswerDesk:
             raise SessionError(CLOSED)
         if await self.store.get_answer(post_id, user_id) is not None:
             raise SessionError(ALREADY)
-        question = self._catalog().question(post.bank, post.question_id)
+        question = self._catalog().for_guild(post.guild_id).question(post.bank, post.question_id)
         if question is None:
             raise SessionError("This question was removed from its bank, so it can't be answered any more.")
         return post, question

@@ -17,11 +17,16 @@ from discord.ext import commands
 from bot.answering import AnswerDesk
 from bot.bank.catalog import Catalog
 from bot.bank.loader import load_banks
+from bot.bank.overlay import GuildContent
 from bot.clock import Clock, SystemClock
 from bot.config import Settings
 from bot.rounds import Deps, Rounds
+from bot.rounds.appeals import AppealDesk
+from bot.rounds.content import ContentDesk
 from bot.store import Store, StoreError, open_store
 from bot.tree import VivaTree
+from bot.ui.appeals import COMPONENTS as APPEAL_COMPONENTS
+from bot.ui.appeals import DiscordAppealSurface
 from bot.ui.respond import NO_PINGS
 from bot.ui.surface import DiscordSurface
 from bot.ui.views import AnswerButton, HintButton, LeaderboardPager, MyResultButton, submit_answer
@@ -29,7 +34,7 @@ from bot.ui.views import AnswerButton, HintButton, LeaderboardPager, MyResultBut
 logger = logging.getLogger(__name__)
 
 COGS = ("bot.cogs.quiz", "bot.cogs.interview", "bot.cogs.daily", "bot.cogs.leaderboard", "bot.cogs.admin",
-        "bot.cogs.privacy")
+        "bot.cogs.content", "bot.cogs.appeals", "bot.cogs.privacy")
 
 
 def intents() -> discord.Intents:
@@ -48,6 +53,8 @@ class VivaBot(commands.Bot):
     store: Store
     desk: AnswerDesk
     rounds: Rounds
+    content: ContentDesk
+    appeals: AppealDesk
 
     # Viva never joins voice: skip discord.py's start-up warnings about voice libraries.
     discord.VoiceClient.warn_nacl = False
@@ -61,7 +68,8 @@ class VivaBot(commands.Bot):
         self.settings = settings
         self.clock: Clock = clock or SystemClock()
         self.rng = rng or random.Random()
-        self.catalog = Catalog({})
+        self.guild_content: dict[int, GuildContent] = {}  # each server's custom bank and phrasings
+        self.catalog = Catalog({}, self.guild_content)
         self._tasks: set[asyncio.Task[Any]] = set()
         self._resumed = False
 
@@ -72,7 +80,7 @@ class VivaBot(commands.Bot):
             logger.error("skipping a broken bank:\n%s", error)
         if not result.banks:
             logger.error("no question banks loaded from %s", self.settings.banks_dir)
-        self.catalog = Catalog(result.banks)
+        self.catalog = Catalog(result.banks, self.guild_content)
         logger.info("loaded %d bank(s): %s", len(result.banks),
                     ", ".join(f"{b.name} ({len(b.questions)})" for b in result.banks.values()))
         return self.catalog
@@ -85,6 +93,11 @@ class VivaBot(commands.Bot):
         deps = Deps(self.store, lambda: self.catalog, self.clock, DiscordSurface(self), self.desk, self.rng,
                     lambda coro, name: self.spawn(coro, name=name))
         self.rounds = Rounds.build(deps, grace_hours=self.settings.daily_grace_hours)
+        self.content = ContentDesk(self.store, lambda: self.catalog, self.guild_content, self.clock)
+        await self.content.load()
+        self.appeals = AppealDesk(self.store, lambda: self.catalog, DiscordAppealSurface(self), self.content,
+                                  self.clock)
+        self.add_dynamic_items(*APPEAL_COMPONENTS)
         self.add_dynamic_items(AnswerButton, MyResultButton, LeaderboardPager, HintButton)
         for ext in COGS:
             await self.load_extension(ext)

@@ -18,8 +18,8 @@ def viva(interaction: discord.Interaction) -> VivaBot:
 
 
 async def bank_autocomplete(interaction: discord.Interaction, current: str) -> list[app_commands.Choice[str]]:
-    """Bank names containing what was typed."""
-    catalog = viva(interaction).catalog
+    """Bank names containing what was typed (this server's own bank `custom` too)."""
+    catalog = viva(interaction).catalog.for_guild(interaction.guild_id)
     needle = current.lower().strip()
     return [app_commands.Choice(name=f"{b.name} — {b.title}"[:100], value=b.name)
             for b in catalog.banks.values() if needle in b.name or needle in b.title.lower()][:25]
@@ -27,7 +27,7 @@ async def bank_autocomplete(interaction: discord.Interaction, current: str) -> l
 
 async def topic_autocomplete(interaction: discord.Interaction, current: str) -> list[app_commands.Choice[str]]:
     """Topics of the chosen bank (or of every bank) containing what was typed."""
-    catalog = viva(interaction).catalog
+    catalog = viva(interaction).catalog.for_guild(interaction.guild_id)
     bank_name = getattr(interaction.namespace, "bank", None)
     chosen = catalog.banks.get(bank_name) if isinstance(bank_name, str) else None
     banks = [chosen] if chosen is not None else list(catalog.banks.values())

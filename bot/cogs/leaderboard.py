@@ -38,9 +38,9 @@ class LeaderboardCog(commands.Cog, name="Leaderboard"):
                           bank: str | None = None, topic: str | None = None) -> None:
         """Show the first page publicly, then the caller's own rank privately; page buttons survive a restart."""
         if bank:
-            bank = self.bot.catalog.bank(bank).name  # clear error for an unknown bank
+            bank = self.bot.catalog.for_guild(interaction.guild_id).bank(bank).name  # clear error for an unknown bank
         if topic:
-            topic = self.known_topic(topic, bank)
+            topic = self.known_topic(topic, bank, interaction.guild_id)
         embed, view, ranked = await self._page(interaction.guild_id, period, bank, topic, 0)
         if view is None:
             await reply(interaction, embed=embed, ephemeral=False)
@@ -50,9 +50,10 @@ class LeaderboardCog(commands.Cog, name="Leaderboard"):
             await reply(interaction, embed=await self.rank_embed(interaction.guild_id, interaction.user.id, period,
                                                                  bank, topic), ephemeral=True)
 
-    def known_topic(self, topic: str, bank: str | None) -> str:
+    def known_topic(self, topic: str, bank: str | None, guild_id: int | None = None) -> str:
         """The topic as the banks spell it; BankError listing the topics that exist otherwise."""
-        banks = [self.bot.catalog.bank(bank)] if bank else list(self.bot.catalog.banks.values())
+        catalog = self.bot.catalog.for_guild(guild_id)
+        banks = [catalog.bank(bank)] if bank else list(catalog.banks.values())
         topics = sorted({t for b in banks for t in b.topics})
         match = next((t for t in topics if t.lower() == topic.strip().lower()), None)
         if match is None:

@@ -72,7 +72,7 @@ class DailyRunner(Runner):
         """Validate a schedule's time, zone, bank and topic (UserError saying what to fix); nothing is saved."""
         at, zone = parse_local_time(time), parse_zone(timezone)
         settings = await self.store.get_settings(guild_id)
-        chosen = self.catalog.bank(bank, settings.default_bank)
+        chosen = self.catalog.for_guild(guild_id).bank(bank, settings.default_bank)
         pick_questions(chosen, topic=topic, count=1)  # raises a clear error for an unknown topic
         return Draft(guild_id, at.strftime("%H:%M"), zone.key, chosen.name, topic)
 
@@ -217,7 +217,7 @@ class DailyRunner(Runner):
             # Only earlier days: with a stale schedule, ``day`` may already be posted and must stay open.
             if open_post.guild_id == schedule.guild_id and (open_post.daily_date is None or open_post.daily_date < day):
                 await self.reveal(open_post)
-        bank = self.catalog.bank(schedule.bank)
+        bank = self.catalog.for_guild(schedule.guild_id).bank(schedule.bank)
         recent = await store.recent_daily_question_ids(schedule.guild_id)
         (question,) = pick_questions(bank, topic=schedule.topic, count=1, rng=self.deps.rng, avoid=recent)
         now = self.clock.now()
@@ -247,7 +247,7 @@ class DailyRunner(Runner):
         """Close a daily post and post its reveal: model answer, how many answered, average, best answers."""
         store = self.store
         await store.close_post(post.id, self.clock.now())
-        question = self.catalog.question(post.bank, post.question_id)
+        question = self.catalog.for_guild(post.guild_id).question(post.bank, post.question_id)
         if question is None or not await self.surface.has_place(post.channel_id):
             return
         answers = await store.answers_for_post(post.id)

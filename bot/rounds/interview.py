@@ -20,15 +20,7 @@ from bot.errors import SessionError, UserError
 from bot.grading import grade
 from bot.rounds.base import Deps, Runner
 from bot.rounds.surface import Action, FeedbackCard, Place, QuestionCard, ReportCard, SurfaceError
-from bot.sessions.interview import (
-    HINT_FACTOR,
-    InterviewState,
-    followup_prompt,
-    hint_factor,
-    report,
-    take_answer,
-    take_hint,
-)
+from bot.sessions.interview import InterviewState, followup_prompt, hint_factor, report, take_answer, take_hint
 from bot.sessions.report import build_report
 from bot.sessions.scoring import points_for
 from bot.store import AlreadyAnswered, SessionConflict, SessionRow
@@ -92,7 +84,7 @@ class InterviewRunner(Runner):
             raise SessionError(f"You already have an interview running in <#{existing.channel_id}>. Answer there, "
                                "or end it with /interview stop.")
         settings = await self.store.get_settings(guild_id)
-        chosen = self.catalog.bank(bank, settings.default_bank)
+        chosen = self.catalog.for_guild(guild_id).bank(bank, settings.default_bank)
         questions = pick_questions(chosen, topic=topic, difficulty=difficulty, count=count, rng=self.deps.rng)
         return Plan(guild_id, user_id, chosen, tuple(q.id for q in questions))
 
@@ -120,9 +112,7 @@ class InterviewRunner(Runner):
         await self.surface.send_text(
             row.channel_id, f"Welcome <@{row.owner_id}>! I'll ask {started.count} question(s) from "
             f"**{started.bank.title}**. Answer each by typing a message. If you miss something I may ask one "
-            "follow-up. Stuck? Press **Hint** under a question before answering (one per question; it then earns "
-            f"{HINT_FACTOR:.0%} of its points). Type your answers in full sentences; `/interview stop` ends it early.",
-            ping=row.owner_id)
+            "follow-up. Type your answers in full sentences; `/interview stop` ends it early.", ping=row.owner_id)
         await self._ask(row, InterviewState.from_dict(row.state))
 
     # ---- the conversation -------------------------------------------------------------------------------------
@@ -141,7 +131,7 @@ class InterviewRunner(Runner):
             if row is None or row.owner_id != user_id:
                 raise SessionError("Only the member being interviewed can ask for a hint.")
             state = InterviewState.from_dict(row.state)
-            question = self.catalog.question(state.bank, state.current_id or "")
+            question = self.catalog.for_guild(row.guild_id).question(state.bank, state.current_id or "")
             if not row.active or state.post_id != post_id or question is None:
                 raise SessionError("That question is already answered: hints are for the question being asked.")
             text = take_hint(state, question)
@@ -161,10 +151,10 @@ class InterviewRunner(Runner):
     async def _ask(self, row: SessionRow, state: InterviewState) -> None:
         """Post the current question (creating its post record) and persist the state; the report when done."""
         store, now = self.store, self.clock.now()
-        question = self.catalog.question(state.bank, state.current_id or "")
+        question = self.catalog.for_guild(row.guild_id).question(state.bank, state.current_id or "")
         while question is None and not state.finished:  # removed from the bank since: skip it
             state.index += 1
-            question = self.catalog.question(state.bank, state.current_id or "")
+            question = self.catalog.for_guild(row.guild_id).question(state.bank, state.current_id or "")
         if question is None:
             await self._finish(row, state, stopped=False)
             return
@@ -213,7 +203,7 @@ class InterviewRunner(Runner):
     async def _answer(self, row: SessionRow, text: str) -> None:
         store, now = self.store, self.clock.now()
         state = InterviewState.from_dict(row.state)
-        question = self.catalog.question(state.bank, state.current_id or "")
+        question = self.catalog.for_guild(row.guild_id).question(state.bank, state.current_id or "")
         if question is None or state.post_id is None:
             await self._ask(row, state)
             return
@@ -256,12 +246,13 @@ class InterviewRunner(Runner):
         """End the session (the member may start another at once), then post the report."""
         rows = []
         for r in state.results:
-            q = self.catalog.question(state.bank, r["question_id"])
+            q = self.catalog.for_guild(row.guild_id).question(state.bank, r["question_id"])
             rows.append((q.prompt if q else r["question_id"], r["score"], r["verdict"], r["misses"]))
-        bank = self.catalog.banks.get(state.bank)
+        bank = self.catalog.for_guild(row.guild_id).banks.get(state.bank)
         pass_score = bank.pass_score if bank else DEFAULT_PASS_SCORE
         summary = report(state, pass_score)
-        full = build_report(state, lambda qid: self.catalog.question(state.bank, qid), pass_score=pass_score,
+        full = build_report(state, lambda qid: self.catalog.for_guild(row.guild_id).question(state.bank, qid),
+                            pass_score=pass_score,
                             bank_topics=bank.topics if bank else ())
         await self.store.finish_session(row.id, self.clock.now())
         self.forget(row.id)
@@ -300,7 +291,7 @@ class InterviewRunner(Runner):
 
     async def _resume(self, row: SessionRow) -> None:
         state = InterviewState.from_dict(row.state)
-        question = self.catalog.question(state.bank, state.current_id or "")
+        question = self.catalog.for_guild(row.guild_id).question(state.bank, state.current_id or "")
         await self.surface.send_text(row.channel_id, f"🔄 <@{row.owner_id}>, I'm back after a restart. Let's "
                                      "continue where we stopped.", ping=row.owner_id)
         if question is None or state.post_id is None:

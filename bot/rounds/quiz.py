@@ -90,7 +90,7 @@ class QuizRunner(Runner):
         if not may_start(settings.quiz_role_id, role_ids, manager=manager):
             raise PermissionDenied(f"On this server only members with the <@&{settings.quiz_role_id}> role "
                                    "can start quizzes.")
-        chosen = self.catalog.bank(bank, settings.default_bank)
+        chosen = self.catalog.for_guild(guild_id).bank(bank, settings.default_bank)
         recent = await self.store.recent_question_ids(guild_id, channel_id, "quiz", RECENT)
         questions = pick_questions(chosen, topic=topic, difficulty=difficulty, count=count, rng=self.deps.rng,
                                    avoid=recent)
@@ -137,7 +137,7 @@ class QuizRunner(Runner):
 
     async def _ask_and_reveal(self, row: SessionRow, live: Live) -> None:
         state, store, desk = live.state, self.store, self.deps.desk
-        question = self.catalog.question(state.bank, state.current_id or "")
+        question = self.catalog.for_guild(row.guild_id).question(state.bank, state.current_id or "")
         if question is None:  # removed from its bank since the round started
             state.index += 1
             return
@@ -190,7 +190,7 @@ class QuizRunner(Runner):
                 await self.surface.remove_actions(post.channel_id, message_id)
             except SurfaceError:
                 logger.warning("could not remove the Answer button from message %s", message_id)
-        question = self.catalog.question(post.bank, post.question_id)
+        question = self.catalog.for_guild(post.guild_id).question(post.bank, post.question_id)
         if question is None:
             return
         answers = await store.answers_for_post(post.id)

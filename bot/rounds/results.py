@@ -31,7 +31,7 @@ async def private_result(store: Store, catalog: Catalog, post_id: int, user_id: 
         raise SessionError("This question no longer exists.")
     if post.closed_at is None:
         raise SessionError("Results come at the reveal: answers to this question are still open.")
-    question = catalog.question(post.bank, post.question_id)
+    question = catalog.for_guild(post.guild_id).question(post.bank, post.question_id)
     if question is None:
         raise SessionError("This question was removed from its bank, so its results can't be shown any more.")
     answer = await store.get_answer(post_id, user_id)

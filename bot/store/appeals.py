@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, Protocol
 
-from bot.store.answers import points_to_milli
+from bot.store.answers import Answer, answer_from_row, points_to_milli
 from bot.store.content import insert_phrasing
 from bot.store.db import Database, Tx, from_us, from_us_opt, to_us
 from bot.store.errors import StoreError
@@ -101,6 +101,11 @@ VALUES (:answer_id, :guild_id, :user_id, :bank, :question_id, :reason, :created_
 ON CONFLICT (answer_id) DO NOTHING
 RETURNING {_COLUMNS}
 """  # noqa: S608
+_APPEALED_ANSWER = """
+SELECT id, post_id, guild_id, user_id, response, score, verdict, points, hits, misses, answered_at,
+       bank, topic, kind, passed
+FROM answers WHERE id = ?
+"""
 _SET_MESSAGE = "UPDATE appeals SET review_channel = ?, review_message = ? WHERE id = ?"
 _DECIDE = """
 UPDATE appeals SET status = :status, decided_by = :decided_by, decided_at = :decided_at,
@@ -173,6 +178,11 @@ class AppealsMixin:
         """The appeal with this id, or None."""
         row = await self._db.fetchone(_GET, (appeal_id,))
         return None if row is None else _appeal(row)
+
+    async def appealed_answer(self, appeal: Appeal) -> Answer | None:
+        """The answer an appeal is about, as it stands now (None if it was deleted)."""
+        row = await self._db.fetchone(_APPEALED_ANSWER, (appeal.answer_id,))
+        return None if row is None else answer_from_row(row)
 
     async def appeal_of_answer(self, answer_id: int) -> Appeal | None:
         """The appeal of this answer, or None."""

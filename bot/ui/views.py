@@ -23,6 +23,7 @@ from bot.rounds.surface import Action
 from bot.sessions.interview import HINT_FACTOR
 from bot.store import Store
 from bot.ui import embeds
+from bot.ui.appeals import appeal_view
 from bot.ui.embeds import clip
 from bot.ui.respond import NO_PINGS, reply, report_error
 
@@ -220,7 +221,9 @@ class MyResultButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=r"
         bot = host(interaction)
         try:
             result = await private_result(bot.store, bot.catalog, self.post_id, interaction.user.id)
-            await reply(interaction, embed=result_embed(result), ephemeral=True)
+            appealable = result.answer is not None and result.answer.score < 1.0
+            await reply(interaction, embed=result_embed(result), view=appeal_view(self.post_id) if appealable else None,
+                        ephemeral=True)
         except Exception as error:
             await report_error(interaction, error)
 
