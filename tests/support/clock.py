@@ -17,6 +17,7 @@ class FakeClock:
         self._now = start.astimezone(UTC)
         self._sleepers: list[tuple[datetime, int, asyncio.Future[None]]] = []
         self._seq = itertools.count()
+        self._slept: asyncio.Event | None = None  # set when a sleeper arrives (for `until_sleeping`)
 
     def now(self) -> datetime:
         """The fake current time."""
@@ -29,6 +30,8 @@ class FakeClock:
             return
         fut: asyncio.Future[None] = asyncio.get_running_loop().create_future()
         heapq.heappush(self._sleepers, (self._now + timedelta(seconds=seconds), next(self._seq), fut))
+        if self._slept is not None:
+            self._slept.set()
         await fut
 
     async def advance(self, seconds: float = 0.0, *, to: datetime | None = None) -> None:
@@ -43,3 +46,16 @@ class FakeClock:
                 await asyncio.sleep(0)
         self._now = max(self._now, target)
         await asyncio.sleep(0)
+
+    @property
+    def sleeping(self) -> int:
+        """How many sleepers wait on this clock."""
+        return sum(1 for *_, fut in self._sleepers if not fut.done())
+
+    async def until_sleeping(self, count: int = 1, timeout: float = 5.0) -> None:  # noqa: ASYNC109
+        """Let the loop run until ``count`` tasks sleep on this clock (so an ``advance`` wakes them)."""
+        async def wait() -> None:
+            while self.sleeping < count:
+                self._slept = asyncio.Event()
+                await self._slept.wait()
+        await asyncio.wait_for(wait(), timeout)
