@@ -20,7 +20,15 @@ from bot.errors import SessionError, UserError
 from bot.grading import grade
 from bot.rounds.base import Deps, Runner
 from bot.rounds.surface import Action, FeedbackCard, Place, QuestionCard, ReportCard, SurfaceError
-from bot.sessions.interview import InterviewState, followup_prompt, hint_factor, report, take_answer, take_hint
+from bot.sessions.interview import (
+    HINT_FACTOR,
+    InterviewState,
+    followup_prompt,
+    hint_factor,
+    report,
+    take_answer,
+    take_hint,
+)
 from bot.sessions.report import build_report
 from bot.sessions.scoring import points_for
 from bot.store import AlreadyAnswered, SessionConflict, SessionRow
@@ -112,7 +120,9 @@ class InterviewRunner(Runner):
         await self.surface.send_text(
             row.channel_id, f"Welcome <@{row.owner_id}>! I'll ask {started.count} question(s) from "
             f"**{started.bank.title}**. Answer each by typing a message. If you miss something I may ask one "
-            "follow-up. Type your answers in full sentences; `/interview stop` ends it early.", ping=row.owner_id)
+            "follow-up. Stuck? Press **Hint** under a question before answering (one per question; it then earns "
+            f"{HINT_FACTOR:.0%} of its points). Type your answers in full sentences; `/interview stop` ends it early.",
+            ping=row.owner_id)
         await self._ask(row, InterviewState.from_dict(row.state))
 
     # ---- the conversation -------------------------------------------------------------------------------------
