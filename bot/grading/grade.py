@@ -1,27 +1,35 @@
-"""Grade a free-text answer against a question: score 0..1, verdict, key points hit and missed.
+"""Grade a free-text answer against a question: score 0..1, verdict, passed, hits, misses, contradictions.
 
 Algorithm (pure, deterministic; everything about a question is prepared once and cached):
 
-1. Normalise (NFKC, casefold, punctuation to token breaks but code tokens kept whole, light stemming) and
-   drop stopwords (negations and quantifiers are kept) and the question's own words (question demoting), so
-   restating the question earns nothing. Non-answers ("idk", "no idea", "skip", empty) score 0.
-2. Short answers (trivia) first: a whole-word match of one of them passes with 1.0 (see ``short.py``).
+1. Normalise (NFKC, casefold, punctuation to token breaks but code tokens and Jinja/URL syntax kept whole,
+   Snowball stems), mark each word's polarity (in the scope of "not", "no", "without", "instead of"...), and
+   drop stopwords and the question's own words (question demoting), so restating the question earns nothing.
+   Non-answers ("idk", "no idea", "skip", empty) score 0.
+2. Short answers (trivia) first, in responses of at most ``SHORT_MAX_TOKENS`` words: typed exactly whatever
+   their words ("D", "Who Is It"), with their symbols ("O-", "AT&T"), or as whole words (see ``short.py``).
 3. Key points (authored, or derived from the model answer's clauses) are matched token by token with typo
-   tolerance, compound joins, inflections and a small table of general near-synonyms (``synonyms.py``: a
-   response's ``erases`` counts as a point's ``deletes``), inside windows of the response about each point's
-   length. A point's credit grows linearly with the weighted share of its words found and saturates at
-   ``POINT_SATURATION`` (paraphrases and typos rarely reach 100 %). Coverage C = weighted mean of credits.
-4. Model-answer route (authored key points only): the same matcher also covers the clauses of the model
+   tolerance, compound joins, code-token prefixes, near-synonyms and abbreviations (``synonyms.py``), inside
+   windows of the response about each point's length, each word with the polarity it has in the point and,
+   for a sequence ("left, then root, then right"), in its order. Words weigh by specificity
+   (``normalize.token_weight``). A point's credit grows linearly with the weighted share of its words found and
+   saturates at ``POINT_SATURATION``; matched only by everyday words (no specific word, fewer than two words)
+   it earns ``WEAK_ONLY_CREDIT`` of that and is never a hit. Coverage C = weighted mean of credits.
+4. Contradictions (``keypoints.cover``): a different number or an opposite word (before/after) where the point
+   is stated, its denied word said the other way round, a sequence out of order, or its fact said about the
+   other thing the question contrasts. A contradicted point earns nothing, is listed in ``misses`` and in
+   ``contradictions`` (what was said, what is right), and costs ``CONTRADICTION_COST`` of its weight more.
+5. Model-answer route (authored key points only): the same matcher also covers the clauses of the model
    answer; the score is at least (that coverage) ** ``ANSWER_ROUTE_POWER``, so an answer worded like the
    model answer (the model answer itself above all) is never failed on the key points' own wording.
-5. Overall similarity S = share of the model answer's content words found anywhere in the response,
-   saturating at ``REFERENCE_SATURATION``. Score = max(C, BLEND·C + (1−BLEND)·S): similarity can lift a
-   near-miss to partial credit but never pulls down an answer that covers its points in other words.
-6. Verdict: pass if score ≥ the question's ``pass_score``, partial if score ≥ half of it, else fail. A key
-   point is a hit when its credit is at least ``HIT_CREDIT``; otherwise it is listed as missed.
-
-When a question has both short answers and key points, a matching short answer passes outright (score 1.0,
-nothing missed); otherwise the key points and model answer decide the grade.
+6. Overall similarity S = share of the model answer's words found with their polarity (the prompt's words
+   count, never more than the others), saturating at ``REFERENCE_SATURATION``. Score = max(C, BLEND·C +
+   (1−BLEND)·S): similarity can lift a near-miss but never pulls down an answer that covers its points.
+7. Focus and claims: beyond ``FOCUS_FREE_WORDS`` distinct words that match nothing asked, the score shrinks in
+   proportion (a generic dump fails everywhere); a bare list of terms is capped at ``SALAD_CAP`` unless the
+   prompt asks to name things.
+8. Verdict: pass if score ≥ the question's ``pass_score`` (``Grade.passed``, decided here only), partial if
+   score ≥ half of it, else fail. ``explain`` gives the same grade with a line per step.
 """
 
 from __future__ import annotations
