@@ -266,8 +266,11 @@ class InterviewRunner(Runner):
                             bank_topics=bank.topics if bank else ())
         await self.store.finish_session(row.id, self.clock.now())
         self.forget(row.id)
+        answered = await self.store.session_answers(row.id, row.owner_id)
+        appeals = tuple((n, post_id) for n, (post_id, score) in enumerate(answered, 1) if score < 1.0)
         await self.surface.send_card(row.channel_id, ReportCard(tuple(rows), summary.average,
-                                                                tuple(summary.study_topics), stopped, full))
+                                                                tuple(summary.study_topics), stopped, full,
+                                                                appeals))
 
     # ---- stop and resume --------------------------------------------------------------------------------------
     async def running(self, guild_id: int, user_id: int) -> SessionRow:

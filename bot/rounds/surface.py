@@ -107,6 +107,7 @@ class ReportCard:
     study_topics: tuple[str, ...]
     stopped: bool
     report: InterviewReport | None = None  # the full report (misses by topic, quotes, what to study next)
+    appeals: tuple[tuple[int, int], ...] = ()  # (question number, post id) of answers the member may appeal
 
 
 Card = StandingsCard | FeedbackCard | ReportCard

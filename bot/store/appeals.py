@@ -106,6 +106,10 @@ SELECT id, post_id, guild_id, user_id, response, score, verdict, points, hits, m
        bank, topic, kind, passed
 FROM answers WHERE id = ?
 """
+_SESSION_ANSWERS = """
+SELECT p.id AS post_id, a.score FROM posts p JOIN answers a ON a.post_id = p.id AND a.user_id = ?
+WHERE p.session_id = ? ORDER BY p.posted_at, p.id
+"""
 _SET_MESSAGE = "UPDATE appeals SET review_channel = ?, review_message = ? WHERE id = ?"
 _DECIDE = """
 UPDATE appeals SET status = :status, decided_by = :decided_by, decided_at = :decided_at,
@@ -183,6 +187,11 @@ class AppealsMixin:
         """The answer an appeal is about, as it stands now (None if it was deleted)."""
         row = await self._db.fetchone(_APPEALED_ANSWER, (appeal.answer_id,))
         return None if row is None else answer_from_row(row)
+
+    async def session_answers(self, session_id: int, user_id: int) -> list[tuple[int, float]]:
+        """(post id, score) of the member's answers in a session (an interview), in the order asked."""
+        rows = await self._db.fetchall(_SESSION_ANSWERS, (user_id, session_id))
+        return [(int(r["post_id"]), float(r["score"])) for r in rows]
 
     async def appeal_of_answer(self, answer_id: int) -> Appeal | None:
         """The appeal of this answer, or None."""

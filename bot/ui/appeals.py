@@ -258,8 +258,8 @@ class AppealModal(discord.ui.Modal):
 class AppealButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=r"viva:appeal:(?P<post>\d+)"):
     """Under a member's private result: appeal the grade."""
 
-    def __init__(self, post_id: int) -> None:
-        super().__init__(discord.ui.Button(label="Appeal", style=discord.ButtonStyle.secondary, emoji="⚖️",
+    def __init__(self, post_id: int, label: str = "Appeal") -> None:
+        super().__init__(discord.ui.Button(label=label, style=discord.ButtonStyle.secondary, emoji="⚖️",
                                            custom_id=f"viva:appeal:{post_id}"))
         self.post_id = post_id
 
@@ -267,7 +267,7 @@ class AppealButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=r"vi
     async def from_custom_id(cls, interaction: discord.Interaction, item: discord.ui.Item[Any],
                              match: re.Match[str], /) -> AppealButton:
         """Rebuild from the custom id."""
-        return cls(int(match["post"]))
+        return cls(int(match["post"]), getattr(item, "label", None) or "Appeal")
 
     async def callback(self, interaction: discord.Interaction) -> None:
         """Open the appeal form."""
@@ -281,6 +281,14 @@ def appeal_view(post_id: int) -> discord.ui.View:
     """A view with the Appeal button for a member's result on a post."""
     view = discord.ui.View(timeout=None)
     view.add_item(AppealButton(post_id))
+    return view
+
+
+def report_appeal_view(appeals: tuple[tuple[int, int], ...]) -> discord.ui.View:
+    """Under an interview report: one Appeal button per answer that did not get full marks (25 at most)."""
+    view = discord.ui.View(timeout=None)
+    for number, post_id in appeals[:25]:
+        view.add_item(AppealButton(post_id, f"Appeal Q{number}"))
     return view
 
 

@@ -22,6 +22,7 @@ from bot.rounds.surface import (
     SurfaceError,
 )
 from bot.ui import embeds
+from bot.ui.appeals import report_appeal_view
 from bot.ui.respond import APOLOGY, NO_PINGS, user_message
 from bot.ui.views import action_view, result_view
 
@@ -117,7 +118,11 @@ class DiscordSurface:
     async def send_card(self, channel_id: int, card: Card) -> int:
         """Post standings, feedback or a report."""
         channel = await self._place(channel_id)
-        message = await _call(channel.send(embed=card_embed(card), allowed_mentions=NO_PINGS))
+        if isinstance(card, ReportCard) and card.appeals:
+            message = await _call(channel.send(embed=card_embed(card), view=report_appeal_view(card.appeals),
+                                               allowed_mentions=NO_PINGS))
+        else:
+            message = await _call(channel.send(embed=card_embed(card), allowed_mentions=NO_PINGS))
         return message.id
 
     async def send_text(self, channel_id: int, text: str, *, ping: int | None = None) -> int:

@@ -135,3 +135,31 @@ async def test_appeals_close_after_seven_days(fake: FakeDiscord, guild: Guild, b
     late = await _appeal(discord, alice, reveal, "")
     assert late.ephemeral and "open for 7 days" in late.content
     assert await bot.store.appeals(guild.id) == []
+
+
+async def test_appeal_from_an_interview_report(fake: FakeDiscord, guild: Guild, bot: VivaBot, discord: Discord,
+                                               channel: Channel, alice: Member, admin: Member) -> None:
+    reviews = fake.add_text_channel(guild, "appeals")
+    await discord.slash(admin, "settings", options={"review_channel": reviews})
+    started = await discord.slash(alice, "interview start", bank="mini", count=1)
+    await started.wait_followup()
+    (thread,) = discord.threads_in(channel)
+    await discord.next_message(thread)  # welcome
+    question = await discord.next_message(thread)
+    await discord.say(alice, thread, "No idea, sorry.")
+    report = None
+    while report is None:  # feedback, maybe a follow-up, then the report
+        message = await discord.next_message(thread)
+        if message.embeds and message.embeds[0]["title"].startswith("Interview report"):
+            report = message
+        elif not message.embeds:
+            await discord.say(alice, thread, "I really don't know.")
+    assert [c["label"] for row in report.components for c in row["components"]] == ["Appeal Q1"]
+    opened = await discord.click(alice, report, "Appeal Q1")
+    assert opened.modal is not None
+    sent = await discord.submit_modal(alice, reason="I was nervous")
+    assert sent.ephemeral and "sent to the moderators" in sent.content
+    review = await discord.next_message(reviews)
+    assert prompt_of(question) in review.embeds[0]["description"]
+    (appeal,) = await bot.store.appeals(guild.id)
+    assert appeal.user_id == alice.id and appeal.reason == "I was nervous"
