@@ -527,7 +527,7 @@ def _index(
             if pos - 1 not in negpos:
                 neg_heads.add(pos)
         if "." in surface:
-            if is_number(key):
+            if key[0].isdigit() and is_number(key):
                 numbers.append((pos, key))
             else:
                 parts = surface.casefold().lstrip("@").removesuffix("()").split(".")
@@ -855,7 +855,7 @@ def _mutual_swaps(
 
 def _elliptical(tokens: list[Token], flags: list[int] | None) -> bool:
     """True when a negation governs no content word ("tuples can't.", "it doesn't"): it negates what came before."""
-    if flags is None:
+    if flags is None or not any(flags):
         return False
     for j, tok in enumerate(tokens):
         if tok.key in NEGATOR_KEYS:
@@ -900,6 +900,8 @@ def cover(matcher: Matcher, tokens: list[Token], flags: list[int] | None = None)
     the polarity it has in the point. A point the response contradicts (flipped polarity, a sequence out of
     order, a different number) carries the contradiction and is not credited.
     """
+    if flags is not None and not any(flags):
+        flags = None  # no negation in the response: nothing to read per word
     table, best_sim, token_of, negpos, numbers, unexplained, keypos, entity_pos = _index(matcher, tokens, flags)
     pairs = not matcher.all_pair_keys.isdisjoint(table)
     results: list[PointMatch] = []
