@@ -175,6 +175,7 @@ def _prompt_keys(prompt: str) -> frozenset[str]:
 
 
 _ORDER_MARKS = ("then", "→", "->", "followed by")
+_SEQUENCE_KEYS = frozenset({"order", "sequenc", "step", "workflow"})  # a prompt asking for steps in order
 
 
 def _is_ordered(text: str, prompt_keys: frozenset[str]) -> bool:
@@ -182,7 +183,7 @@ def _is_ordered(text: str, prompt_keys: frozenset[str]) -> bool:
     lower = f" {text.casefold()} "
     if any(f" {mark} " in lower or (mark in "→->" and mark in lower) for mark in _ORDER_MARKS):
         return True
-    return ("order" in prompt_keys or "sequenc" in prompt_keys) and lower.count(",") >= 2
+    return not _SEQUENCE_KEYS.isdisjoint(prompt_keys) and lower.count(",") >= 2
 
 
 _HYPHENATED = re.compile(r"\w+(?:-\w+)+")
@@ -287,19 +288,24 @@ def _points(key_points: tuple[KeyPoint, ...], prompt_keys: frozenset[str]) -> tu
 
 
 REQUIRE_MUTUAL = True
-SWAP_SHARE = 0.75  # a point stated this fully right after another entity of the question is a swap
+SWAP_SHARE = 0.5  # a point stated this fully right after another entity of the question may be a swap
 SWAP_KEEP = 0.8  # share of a point's best match found after its own entity that rules a swap out
 ENTITY_REACH = 4  # content positions before a point's words where its subject is looked for
 
 
 _CONTRAST = re.compile(r"\s(?:and|vs\.?|versus|or|from)\s", re.IGNORECASE)
+_CODE_PAIR = re.compile(r"`([^`]+)`\s+(?:and|or|vs\.?|versus)\s+`([^`]+)`", re.IGNORECASE)
 _CONTRAST_CUE = re.compile(r"\b(?:differ\w*|compar\w*|vs\.?|versus|between|distinguish|contrast)\b", re.IGNORECASE)
 
 
 def _contrasted(prompt: str) -> frozenset[str]:
     """Keys of the things a prompt contrasts: "WHERE and HAVING", "a list and a tuple", "INNER JOIN vs LEFT JOIN"."""
     out: set[str] = set()
+    code = _CODE_PAIR.search(prompt)  # "What do `*args` and `**kwargs` mean?"
+    if code:
+        out.update(t.key for part in code.groups() for t in tokenize(part)[:1])
     if not _CONTRAST_CUE.search(prompt):
+        return frozenset(k for k in out if len(k) > 1)
         return frozenset()  # "What is an index and what does it cost?" contrasts nothing
     for m in _CONTRAST.finditer(prompt):
         left = [t.key for t in tokenize(prompt[: m.start()]) if not t.stop][-2:]
@@ -784,9 +790,10 @@ def _contradiction(
                     return key, " ".join(expected)
     if at and loose >= CONTRADICTION_NEAR:
         near = set(at)
+        lo, hi = min(at) - SLACK, max(at) + SLACK
         for i, opposite in ph.opposed:
-            if ph.keys[i] in table:
-                continue  # the point's own word is said somewhere: no swap
+            if any(lo <= q <= hi for q, _ in table.get(ph.keys[i], ())):
+                continue  # the point's own word is said there too: no swap
             for key in opposite:
                 for p in keypos.get(key, ()):
                     if near.intersection(range(p - 2, p + 3)):  # next to the words that state the point
