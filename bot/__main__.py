@@ -20,7 +20,12 @@ logger = logging.getLogger(__name__)
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="viva", description="Viva: mock technical interviews on Discord.")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
-    sub.add_parser("run", help="start the bot (the default); needs DISCORD_TOKEN")
+    run = sub.add_parser("run", help="start the bot (the default); needs DISCORD_TOKEN")
+    run.add_argument("--shards", metavar="IDS",
+                     help="run only these shards, e.g. 0-3 or 0,2,4-6 (needs --shard-count); other processes run "
+                          "the rest on the same PostgreSQL database")
+    run.add_argument("--shard-count", type=int, metavar="N",
+                     help="total shards across all processes; without --shards this process runs all N")
     check = sub.add_parser("check", help="validate question banks and print a summary")
     check.add_argument("paths", nargs="*", type=Path, help="bank files or directories (default: VIVA_BANKS)")
     check.add_argument("--strict", action="store_true", help="lint warnings fail the check too")
@@ -145,8 +150,15 @@ def cmd_import(args: argparse.Namespace) -> int:
                       stdout=sys.stdout, stderr=sys.stderr)
 
 
-def cmd_run() -> int:
-    """Start the bot until interrupted."""
+def cmd_run(shards: str | None = None, shard_count: int | None = None) -> int:
+    """Start the bot until interrupted (``--shards``/``--shard-count``: only some of Discord's shards)."""
+    from bot.sharding import ShardPlan
+
+    try:
+        plan = ShardPlan.from_args(shards, shard_count)
+    except ValueError as exc:
+        print(f"viva: {exc}", file=sys.stderr)
+        return 2
     try:
         settings = load_settings()
     except ConfigError as exc:
@@ -160,7 +172,10 @@ def cmd_run() -> int:
         logger.info("Prometheus metrics on http://127.0.0.1:%d/metrics", settings.metrics_port)
     from bot.app import run_bot
 
-    return run_bot(settings)
+    if plan.shard_count is not None:
+        logger.info("running shards %s of %d", ",".join(map(str, plan.shard_ids)) if plan.shard_ids else "all",
+                    plan.shard_count)
+    return run_bot(settings, plan)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -176,7 +191,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return cmd_import(args)
     if args.command == "db":
         return cmd_db(args)
-    return cmd_run()
+    return cmd_run(getattr(args, "shards", None), getattr(args, "shard_count", None))
 
 
 if __name__ == "__main__":

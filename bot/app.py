@@ -7,7 +7,7 @@ import hashlib
 import json
 import logging
 import random
-from collections.abc import Coroutine
+from collections.abc import Callable, Coroutine
 from typing import Any
 
 import aiohttp
@@ -23,6 +23,7 @@ from bot.config import Settings
 from bot.rounds import Deps, Rounds
 from bot.rounds.appeals import AppealDesk
 from bot.rounds.content import ContentDesk
+from bot.sharding import ShardPlan
 from bot.store import Store, StoreError, open_store
 from bot.tree import VivaTree
 from bot.ui.appeals import COMPONENTS as APPEAL_COMPONENTS
@@ -62,7 +63,12 @@ class VivaBot(commands.Bot):
 
     def __init__(self, settings: Settings, *, clock: Clock | None = None,
                  connector: aiohttp.BaseConnector | None = None, rng: random.Random | None = None,
-                 **options: Any) -> None:
+                 plan: ShardPlan | None = None, **options: Any) -> None:
+        self.plan = plan or ShardPlan()
+        if self.plan.shard_count is not None:
+            options.setdefault("shard_count", self.plan.shard_count)
+        if self.plan.shard_ids is not None:
+            options.setdefault("shard_ids", list(self.plan.shard_ids))
         super().__init__(command_prefix=commands.when_mentioned, intents=intents(), tree_cls=VivaTree,
                          allowed_mentions=NO_PINGS, help_command=None, connector=connector, **options)
         self.settings = settings
@@ -91,7 +97,7 @@ class VivaBot(commands.Bot):
         self.load_catalog()
         self.desk = AnswerDesk(self.store, lambda: self.catalog, self.clock)
         deps = Deps(self.store, lambda: self.catalog, self.clock, DiscordSurface(self), self.desk, self.rng,
-                    lambda coro, name: self.spawn(coro, name=name))
+                    lambda coro, name: self.spawn(coro, name=name), owns=self.plan.owns)
         self.rounds = Rounds.build(deps, grace_hours=self.settings.daily_grace_hours)
         self.content = ContentDesk(self.store, lambda: self.catalog, self.guild_content, self.clock)
         await self.content.load()
@@ -101,7 +107,11 @@ class VivaBot(commands.Bot):
         self.add_dynamic_items(AnswerButton, MyResultButton, LeaderboardPager, HintButton)
         for ext in COGS:
             await self.load_extension(ext)
-        await self.sync_commands()
+        if self.plan.syncs_commands:
+            await self.sync_commands()
+        else:
+            logger.info("shards %s: the process running shard 0 syncs slash commands; not syncing here",
+                        ",".join(map(str, self.plan.shard_ids or ())))
 
     async def sync_commands(self) -> bool:
         """Sync slash commands (to VIVA_DEV_GUILD, or globally) unless exactly these were synced last time.
@@ -160,11 +170,32 @@ class VivaBot(commands.Bot):
             await store.close()
 
 
-def run_bot(settings: Settings) -> int:
-    """Run until interrupted; return a process exit status."""
-    bot = VivaBot(settings)
+class ShardedVivaBot(VivaBot, commands.AutoShardedBot):
+    """VivaBot on discord.py's AutoShardedBot: one gateway connection per shard of this process."""
+
+
+def make_bot(settings: Settings, plan: ShardPlan | None = None, **options: Any) -> VivaBot:
+    """The bot for a shard plan: plain (one connection) unless a shard count is given, else auto-sharded over
+    the plan's shards (all of them when ``--shards`` is not given)."""
+    if plan is not None and plan.shard_count is not None:
+        return ShardedVivaBot(settings, plan=plan, **options)
+    return VivaBot(settings, plan=plan, **options)
+
+
+def run_bot(settings: Settings, plan: ShardPlan | None = None, *,
+            connector: Callable[[], aiohttp.BaseConnector] | None = None) -> int:
+    """Run until interrupted; return a process exit status. ``connector`` builds the HTTP connector inside the
+    event loop (tests point it at a fake Discord)."""
+
+    async def serve() -> None:
+        bot = make_bot(settings, plan, connector=connector() if connector is not None else None)
+        async with bot:
+            await bot.start(settings.discord_token.get_secret_value())
+
     try:
-        bot.run(settings.discord_token.get_secret_value(), log_handler=None)
+        asyncio.run(serve())
+    except KeyboardInterrupt:
+        return 0
     except discord.LoginFailure:
         logger.error("Discord rejected DISCORD_TOKEN: copy a fresh one from the Developer Portal (Bot → Reset Token).")
         return 2

@@ -24,6 +24,10 @@ def _spawn(coro: Coroutine[Any, Any, Any], name: str) -> asyncio.Task[Any]:
     return asyncio.create_task(coro, name=name)
 
 
+def _owns_all(guild_id: int) -> bool:
+    return True
+
+
 @dataclass
 class Deps:
     """What a runner works with; the bot builds one in ``setup_hook``, tests build their own."""
@@ -35,6 +39,9 @@ class Deps:
     desk: AnswerDesk
     rng: random.Random
     spawn: Spawn = _spawn
+    # Whether this process's shards carry a guild (bot.sharding.ShardPlan.owns): with several processes on one
+    # database, each schedules, reveals and resumes only its own guilds.
+    owns: Callable[[int], bool] = _owns_all
 
 
 class Runner:
@@ -76,7 +83,7 @@ class Runner:
             if post_id is None:
                 continue
             try:
-                await self.store.close_post(post_id, now)
+                await self.deps.desk.close(post_id, now)
             except Exception:
                 logger.exception("%s %s: could not close post %s", self.kind, session_id, post_id)
         try:
@@ -95,8 +102,11 @@ class Runner:
         return []
 
     async def resume(self) -> None:
-        """After a restart: resume (or close) every active session of this kind; a failure ends that one only."""
+        """After a restart: resume (or close) every active session of this kind in this process's guilds; a failure
+        ends that one only."""
         for row in await self.store.active_sessions(self.kind):
+            if not self.deps.owns(row.guild_id):
+                continue  # another process (shard) owns it
             try:
                 await self.resume_one(row)
             except Exception as error:

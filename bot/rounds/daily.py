@@ -2,8 +2,10 @@
 
 The loop is driven by the database: each pass reveals daily posts whose time is up, then posts every schedule
 that is due (``bot.schedule.daily.decide``), then sleeps until the next due time (a minute at most) or until a
-command wakes it. Posting records the post and ``last_posted_on`` in one transaction, so a date is never posted
-twice; errors are caught per server so one server's failure never stops the loop.
+command wakes it. A pass reads only what is due (indexed ``next_due_at`` and ``closes_at``, bot/store/scaling.py),
+and only for the guilds of this process's shards (``Deps.owns``). Posting records the post and
+``last_posted_on`` in one transaction, so a date is never posted twice; errors are caught per server so one
+server's failure never stops the loop.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from typing import Any
 
 from bot.bank.catalog import pick_questions
 from bot.errors import UserError
+from bot.observability import SCHEDULER_LAG
 from bot.rounds.base import Deps, Runner
 from bot.rounds.surface import Action, QuestionCard, RevealCard, SurfaceError
 from bot.schedule.daily import decide, local_instant, next_due, parse_local_time, parse_zone
@@ -128,8 +131,8 @@ class DailyRunner(Runner):
         while True:
             self.wakeup.clear()  # before the pass: a wake() during the pass makes another pass
             try:
-                await self.run_pass()
-                deadline = await self._next_deadline()
+                seen = await self.run_pass()
+                deadline = await self._next_deadline(seen)
             except asyncio.CancelledError:
                 raise
             except Exception:
@@ -148,24 +151,45 @@ class DailyRunner(Runner):
         while (remaining := (deadline - self.clock.now()).total_seconds()) > 0:
             await self.clock.sleep(min(remaining, MAX_SLEEP))
 
-    async def run_pass(self) -> None:
-        """Reveal what is due, then post what is due; each server's errors are contained.
+    async def run_pass(self) -> datetime:
+        """Reveal what is due, then post what is due, in this process's guilds; each server's errors are
+        contained. Returns the instant the pass worked with.
 
         Passes never overlap (the loop, /daily now and tests may ask for one at the same time).
         """
         async with self._lock:
             now = self.clock.now()
-            for post in await self.store.open_posts("daily"):
-                if post.closes_at is not None and post.closes_at <= now:
+            for post in await self.store.due_reveals("daily", now):
+                if self.deps.owns(post.guild_id):
                     await self._guarded(post.guild_id, self.reveal(post))
-            for schedule in await self.store.active_schedules():
+            for schedule in await self.store.due_schedules(now):
+                if not self.deps.owns(schedule.guild_id):
+                    continue  # another process (shard) posts it
                 await self._guarded(schedule.guild_id, self._run_schedule(schedule, now))
+                await self._plan_next(schedule.guild_id, now)
+            return now
+
+    async def _plan_next(self, guild_id: int, now: datetime) -> None:
+        """Record when the schedule needs the next look (its next not-yet-posted date's time)."""
+        try:
+            schedule = await self.store.get_schedule(guild_id)
+            if schedule is None or not schedule.active:
+                return
+            try:
+                at, zone = parse_local_time(schedule.local_time), parse_zone(schedule.timezone)
+                upcoming = next_due(at, zone, now, schedule.last_posted_on)
+            except UserError:
+                upcoming = now + timedelta(days=1)  # reported by the pass; look again tomorrow, not every pass
+            await self.store.set_next_due(schedule, upcoming)
+        except Exception:
+            logger.exception("guild %s: could not plan the next daily question", guild_id)
 
     async def _run_schedule(self, schedule: Schedule, now: datetime) -> None:
         """Post the schedule's question if it is due; a failed date is not tried again (one attempt a day)."""
-        d = decide(parse_local_time(schedule.local_time), parse_zone(schedule.timezone), now,
-                   schedule.last_posted_on, self.grace)
+        at, zone = parse_local_time(schedule.local_time), parse_zone(schedule.timezone)
+        d = decide(at, zone, now, schedule.last_posted_on, self.grace)
         if d.post and d.daily_date is not None:
+            SCHEDULER_LAG.set(max(0.0, (now - local_instant(d.daily_date, at, zone)).total_seconds()))
             try:
                 await self.post(schedule, d.daily_date, late=d.late)
             except Exception:
@@ -190,20 +214,13 @@ class DailyRunner(Runner):
             await self.surface.notify_admins(guild_id, "⚠️ " + (str(error) if isinstance(error, UserError)
                                                                  else CANNOT_POST))
 
-    async def _next_deadline(self) -> datetime:
-        """When the next pass is needed: now if something is due, else the next due time or reveal (a minute at
-        most)."""
-        now = self.clock.now()
-        deadlines = [now + timedelta(seconds=MAX_SLEEP)]
-        for schedule in await self.store.active_schedules():
-            try:
-                at, zone = parse_local_time(schedule.local_time), parse_zone(schedule.timezone)
-            except UserError:
-                continue  # run_pass reports it
-            if decide(at, zone, now, schedule.last_posted_on, self.grace).post:
-                return now
-            deadlines.append(next_due(at, zone, now, schedule.last_posted_on))
-        deadlines += [p.closes_at for p in await self.store.open_posts("daily") if p.closes_at is not None]
+    async def _next_deadline(self, seen: datetime) -> datetime:
+        """When the next pass is needed: the next look at a schedule or reveal after the instant the last pass
+        saw (a minute at most; in the past when something came due during the pass)."""
+        deadlines = [self.clock.now() + timedelta(seconds=MAX_SLEEP)]
+        for upcoming in (await self.store.next_schedule_due(seen), await self.store.next_reveal("daily", seen)):
+            if upcoming is not None:
+                deadlines.append(upcoming)
         return min(deadlines)
 
     async def post(self, schedule: Schedule, day: date, *, late: bool, on_request: bool = False) -> Post | None:
@@ -213,9 +230,9 @@ class DailyRunner(Runner):
             await store.disable_schedule(schedule.guild_id)
             raise UserError(f"The daily question channel <#{schedule.channel_id}> no longer exists; daily questions "
                             "are off until an admin runs /daily set again.")
-        for open_post in await store.open_posts("daily"):
+        for open_post in await store.open_posts_of_guild(schedule.guild_id, "daily"):
             # Only earlier days: with a stale schedule, ``day`` may already be posted and must stay open.
-            if open_post.guild_id == schedule.guild_id and (open_post.daily_date is None or open_post.daily_date < day):
+            if open_post.daily_date is None or open_post.daily_date < day:
                 await self.reveal(open_post)
         bank = self.catalog.for_guild(schedule.guild_id).bank(schedule.bank)
         recent = await store.recent_daily_question_ids(schedule.guild_id)
@@ -238,7 +255,7 @@ class DailyRunner(Runner):
                 question, f"📅 Question of the day — {day:%A %d %B}", closes_at=closes, footer=footer,
                 actions=(Action("answer", post.id),)))
         except Exception:
-            await store.close_post(post.id, now)
+            await self.deps.desk.close(post.id, now)
             raise
         await store.set_post_message(post.id, message_id)
         return post
@@ -246,7 +263,7 @@ class DailyRunner(Runner):
     async def reveal(self, post: Post) -> None:
         """Close a daily post and post its reveal: model answer, how many answered, average, best answers."""
         store = self.store
-        await store.close_post(post.id, self.clock.now())
+        await self.deps.desk.close(post.id, self.clock.now())
         question = self.catalog.for_guild(post.guild_id).question(post.bank, post.question_id)
         if question is None or not await self.surface.has_place(post.channel_id):
             return

@@ -17,6 +17,7 @@ from bot.store.posts import PostsMixin
 from bot.store.privacy import PrivacyMixin
 from bot.store.reviews import ReviewsMixin
 from bot.store.rounds import RoundsMixin
+from bot.store.scaling import ScalingMixin
 from bot.store.schedules import SchedulesMixin
 from bot.store.sessions import SessionsMixin
 from bot.store.settings import SettingsMixin
@@ -26,7 +27,7 @@ logger = logging.getLogger(__name__)
 
 class Store(SettingsMixin, PostsMixin, AnswersMixin, LeaderboardMixin, SchedulesMixin, SessionsMixin, MetaMixin,
             RoundsMixin, ReviewsMixin, InsightsMixin, ContentMixin, AppealsMixin,
-            PrivacyMixin):
+            PrivacyMixin, ScalingMixin):
     """Viva's persistence: every method is a coroutine over the database (SQLite, or PostgreSQL)."""
 
     def __init__(self, db: Database) -> None:

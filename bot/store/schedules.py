@@ -42,6 +42,7 @@ ON CONFLICT (guild_id) DO UPDATE SET
     topic = excluded.topic,
     reveal_hours = excluded.reveal_hours,
     active = 1,
+    next_due_at = 0,
     last_posted_on = (SELECT max(p.daily_date) FROM posts AS p WHERE p.guild_id = excluded.guild_id
                       AND p.kind = 'daily')
 RETURNING {_COLUMNS}

@@ -1,5 +1,10 @@
 """The fake Gateway: HELLO, heartbeats, IDENTIFY → READY + GUILD_CREATE, and dispatches to connected bots.
 
+Sharding works as Discord's does: an IDENTIFY with ``shard: [id, count]`` gets READY and GUILD_CREATE only for
+the guilds of that shard (``(guild_id >> 22) % count``), and every later event about a guild goes only to the
+connection of the guild's shard; events without a guild (DMs) go to shard 0. A connection that identifies
+without ``shard`` sees everything.
+
 Events are queued synchronously (so REST handlers and test helpers can dispatch without awaiting) and written
 in order by one writer task per connection; :meth:`Gateway.flush` waits until every queued event was sent.
 Intents are honoured the way Discord does for what a bot here can notice: guild members beyond the bot itself
@@ -46,6 +51,20 @@ MESSAGE_CONTENT = 1 << 15
 _STOP = object()
 
 
+def shard_of(guild_id: int, shard_count: int) -> int:
+    """The shard that carries a guild's events, by Discord's rule."""
+    return (guild_id >> 22) % shard_count
+
+
+def guild_of(payload: dict[str, Any], event: str) -> int | None:
+    """The guild an event is about (GUILD_CREATE names it ``id``), or None for DMs and global events."""
+    raw = payload.get("id") if event.startswith("GUILD_") and "guild_id" not in payload else payload.get("guild_id")
+    try:
+        return int(raw) if raw is not None else None
+    except (TypeError, ValueError):
+        return None
+
+
 @dataclass(eq=False)
 class Session:
     """One identified (or identifying) gateway connection of a bot."""
@@ -58,6 +77,16 @@ class Session:
     seq: int = 0
     queue: asyncio.Queue[Any] = field(default_factory=asyncio.Queue)
     writer: asyncio.Task[None] | None = None
+    shard: tuple[int, int] | None = None  # (shard id, shard count) from IDENTIFY, None when not sharded
+
+    def carries(self, guild_id: int | None) -> bool:
+        """True when this connection receives events of the guild (``None``: events without a guild)."""
+        if self.shard is None:
+            return True
+        shard_id, count = self.shard
+        if guild_id is None:
+            return shard_id == 0
+        return shard_of(guild_id, count) == shard_id
 
     def send(self, op: int, d: Any = None, t: str | None = None) -> None:
         """Queue a frame for this connection."""
@@ -123,6 +152,12 @@ class Gateway:
                 logger.info("gateway: IDENTIFY with a wrong token, closing with 4004")
                 await session.ws.close(code=4004, message=b"Authentication failed.")
                 return
+            shard = d.get("shard")
+            if shard is not None and not (isinstance(shard, list) and len(shard) == 2
+                                          and all(type(x) is int for x in shard) and 0 <= shard[0] < shard[1]):
+                logger.info("gateway: IDENTIFY with an invalid shard %r, closing with 4010", shard)
+                await session.ws.close(code=4010, message=b"Invalid shard.")
+                return
             self._identify(session, d)
         elif op == RESUME:
             # Sessions are not kept across connections: ask the client to IDENTIFY again, as Discord does
@@ -137,6 +172,9 @@ class Gateway:
 
     def _identify(self, session: Session, d: dict[str, Any]) -> None:
         fake = self.fake
+        shard = d.get("shard")
+        if shard is not None:
+            session.shard = (shard[0], shard[1])
         session.intents = int(d.get("intents", 0) or 0)
         session.identified = True
         session.login = fake.logins
@@ -144,7 +182,8 @@ class Gateway:
         ready: dict[str, Any] = {
             "v": 10,
             "user": bot,
-            "guilds": [{"id": str(g.id), "unavailable": True} for g in fake.world.guilds.values()],
+            "guilds": [{"id": str(g.id), "unavailable": True} for g in fake.world.guilds.values()
+                       if session.carries(g.id)],
             "session_id": session.session_id,
             "session_type": "normal",
             "resume_gateway_url": GATEWAY_URL,
@@ -162,7 +201,8 @@ class Gateway:
             ready["shard"] = d["shard"]
         session.send(DISPATCH, ready, "READY")
         for guild in fake.world.guilds.values():
-            session.send(DISPATCH, self.guild_create(session, guild.id), "GUILD_CREATE")
+            if session.carries(guild.id):
+                session.send(DISPATCH, self.guild_create(session, guild.id), "GUILD_CREATE")
         fake.note_identified(session)
 
     def guild_create(self, session: Session, guild_id: int) -> dict[str, Any]:
@@ -197,7 +237,8 @@ class Gateway:
 
     def dispatch(self, event: str, data: dict[str, Any] | Callable[[Session], dict[str, Any] | None], *,
                  intent: int = 0) -> int:
-        """Queue an event for every identified connection that has ``intent``; returns how many got it.
+        """Queue an event for every identified connection that has ``intent`` and carries the event's guild
+        (its shard); returns how many got it.
 
         ``data`` may be a function of the session, to render a payload per connection (intents).
         """
@@ -206,7 +247,7 @@ class Gateway:
             if intent and not session.intents & intent:
                 continue
             payload = data(session) if callable(data) else data
-            if payload is None:
+            if payload is None or not session.carries(guild_of(payload, event)):
                 continue
             session.send(DISPATCH, payload, event)
             sent += 1

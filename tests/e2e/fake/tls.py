@@ -22,10 +22,11 @@ DISCORD_HOSTS: frozenset[str] = frozenset(
 
 @dataclass(frozen=True, slots=True)
 class Certificates:
-    """The server and client SSL contexts of one throwaway CA."""
+    """The server and client SSL contexts of one throwaway CA, and the CA certificate (PEM) for other processes."""
 
     server: ssl.SSLContext
     client: ssl.SSLContext
+    ca_pem: bytes
 
 
 @functools.cache
@@ -37,7 +38,7 @@ def certificates() -> Certificates:
     cert.configure_cert(server)
     client = ssl.create_default_context(ssl.Purpose.SERVER_AUTH)
     ca.configure_trust(client)
-    return Certificates(server=server, client=client)
+    return Certificates(server=server, client=client, ca_pem=ca.cert_pem.bytes())
 
 
 class FakeResolver(AbstractResolver):
