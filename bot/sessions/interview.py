@@ -208,6 +208,8 @@ def hint_for(question: Question) -> str:
     heaviest = most_important(points)
     if heaviest is not None and heaviest.ask:
         return heaviest.ask
+    if question.short_answers and not question.key_points:
+        return short_answer_hint(question.short_answers[0])
     words: list[str] = []
     for kp in sorted(points, key=lambda p: -p.weight):  # stable: bank order among equal weights
         word = keyword(kp.text, question.prompt)
@@ -219,6 +221,19 @@ def hint_for(question: Question) -> str:
         return f"It's a {question.topic} question: start from what it is for, then how you would use it."
     listed = " and ".join(f"**{w}**" for w in words)
     return f"It's a {question.topic} question. Think about {listed}."
+
+
+def short_answer_hint(answer: str) -> str:
+    """A hint for an exact short answer: its shape (a number of N digits, or N words / its first letter)."""
+    text = answer.strip()
+    if text.replace(".", "").isdigit():
+        if "." in text:
+            return f"The answer is made of digits and dots, {len(text)} characters long."
+        return f"The answer is a number with {len(text)} digit{'s' if len(text) > 1 else ''}."
+    words = text.split()
+    if len(words) > 1:
+        return f"The answer is {len(words)} words; the first starts with “{words[0][0]}”."
+    return f"The answer is one word of {len(text)} characters, starting with “{text[0]}”."
 
 
 def is_hint_request(text: str) -> bool:

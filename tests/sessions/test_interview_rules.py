@@ -254,3 +254,14 @@ def test_the_real_grader_s_contradiction_is_challenged_in_the_members_words() ->
     turn = take_answer(state, q, "redirect() sends a 301 permanent redirect to the new URL. Nothing else.")
     assert turn.grade.contradictions  # the grader's signal (a permanent move where the default is temporary)
     assert turn.followup == "You said “redirect() sends a 301 permanent redirect to the new URL” — is that right?"
+
+
+@pytest.mark.parametrize(("answers", "hint"), [
+    (("5000",), "The answer is a number with 4 digits."),
+    (("127.0.0.1", "localhost"), "The answer is made of digits and dots, 9 characters long."),
+    (("Jinja2", "Jinja"), "The answer is one word of 6 characters, starting with “J”."),
+    (("Who Is It",), "The answer is 3 words; the first starts with “W”."),
+])
+def test_a_short_answer_question_hints_at_the_shape_of_the_answer(answers: tuple[str, ...], hint: str) -> None:
+    q = Question(id="t", prompt="Which one?", topic="basics", answer=f"{answers[0]}.", short_answers=answers, bank="b")
+    assert hint_for(q) == hint and answers[0] not in hint
