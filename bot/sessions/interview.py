@@ -41,6 +41,8 @@ class InterviewState(QuestionCursor):
     results: list[dict[str, Any]] = field(default_factory=list)
     hinted: bool = False  # the member took the current question's hint
     followup: str | None = None  # the follow-up asked on the current question, repeated after a restart
+    challenged_point: str | None = None  # the point whose contradiction the follow-up challenged
+    challenged_words: str | None = None  # the member's words it quoted (taken back if the follow-up corrects them)
 
 
 @dataclass(frozen=True, slots=True)
@@ -162,6 +164,14 @@ def followup_prompt(misses: Sequence[str]) -> str:
     return _TEMPLATES[0].format(thing=thing)
 
 
+def challenged(question: Question, contradictions: Sequence[Contradiction]) -> Contradiction:
+    """The contradiction to challenge: the heaviest point's, then the first in bank order."""
+    points = {kp.text: kp for kp in key_points_of(question)}
+    order = list(points)
+    return min(contradictions, key=lambda c: (-(points[c.point].weight if c.point in points else 1.0),
+                                              order.index(c.point) if c.point in order else len(order)))
+
+
 def choose_followup(question: Question, misses: Sequence[str], contradictions: Sequence[Contradiction] = (),
                     *, hinted: bool = False) -> str | None:
     """The one follow-up to ask: challenge the heaviest contradiction, else ask about the heaviest missed point.
@@ -169,12 +179,8 @@ def choose_followup(question: Question, misses: Sequence[str], contradictions: S
     After a hint, a point whose ``ask:`` was that hint is passed over for the next one (never the same question
     twice); when it is the only one missed, it is asked about in other words.
     """
-    points = {kp.text: kp for kp in key_points_of(question)}
     if contradictions:
-        order = list(points)
-        ranked = sorted(contradictions, key=lambda c: (-(points[c.point].weight if c.point in points else 1.0),
-                                                       order.index(c.point) if c.point in order else len(order)))
-        return challenge(ranked[0])
+        return challenge(challenged(question, contradictions))
     missed = missed_key_points(question, misses)
     hint = hint_for(question) if hinted else None
     point = most_important([kp for kp in missed if not kp.ask or kp.ask != hint]) or most_important(missed)
@@ -270,16 +276,30 @@ def take_answer(state: InterviewState, question: Question, text: str) -> Turn:
             state.phase = "followup"
             state.first_response = text
             state.followup = followup
+            if g.contradictions:
+                c = challenged(question, g.contradictions)
+                state.challenged_point, state.challenged_words = c.point, c.said
             return Turn(g, followup=followup, factor=factor)
         _finish_question(state, question, g, followup=False)
         return Turn(g, final=g, response=text, factor=factor)
     first = state.first_response or ""
     combined = f"{first}\n{text}".strip()
-    g = _in_context(grade(question, combined), combined)
+    graded = f"{_taken_back(state, question, first, text)}\n{text}".strip()
+    g = _in_context(grade(question, graded), graded)
     before = _in_context(grade(question, first), first)
     final = g if g.score >= before.score else before
     _finish_question(state, question, final, followup=True)
     return Turn(g, final=final, response=combined, factor=factor)
+
+
+def _taken_back(state: InterviewState, question: Question, first: str, followup: str) -> str:
+    """The first answer without the challenged words when the follow-up states the challenged point itself (the
+    member corrected what they said); otherwise the first answer as it is."""
+    point, words = state.challenged_point, state.challenged_words
+    if not point or not words or point not in {h.point for h in grade(question, followup).hits}:
+        return first
+    pattern = r"\s+".join(re.escape(w) for w in words.rstrip("…").split())
+    return re.sub(pattern, " ", first, count=1, flags=re.IGNORECASE) if pattern else first
 
 
 def result_entry(question: Question, g: Grade, *, followup: bool, hinted: bool) -> dict[str, Any]:
@@ -299,6 +319,7 @@ def _finish_question(state: InterviewState, question: Question, g: Grade, *, fol
     state.first_response = None
     state.hinted = False
     state.followup = None
+    state.challenged_point = state.challenged_words = None
 
 
 @dataclass(frozen=True, slots=True)

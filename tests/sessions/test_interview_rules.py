@@ -265,3 +265,34 @@ def test_the_real_grader_s_contradiction_is_challenged_in_the_members_words() ->
 def test_a_short_answer_question_hints_at_the_shape_of_the_answer(answers: tuple[str, ...], hint: str) -> None:
     q = Question(id="t", prompt="Which one?", topic="basics", answer=f"{answers[0]}.", short_answers=answers, bank="b")
     assert hint_for(q) == hint and answers[0] not in hint
+
+
+def _redirect() -> Question:
+    bank = load_bank(Path(__file__).resolve().parents[2] / "data" / "banks" / "flask.yaml")
+    q = bank.get("redirect")
+    assert q is not None
+    return q
+
+
+FIRST = "You return redirect() from the view; it sends a 301 permanent redirect to the new URL."
+
+
+def test_correcting_the_challenged_words_takes_them_back() -> None:
+    q = _redirect()
+    state = InterviewState("flask", ["redirect"])
+    first = take_answer(state, q, FIRST)
+    assert first.grade.contradictions and state.challenged_words == "it sends a 301 permanent redirect to the new URL"
+    turn = take_answer(state, q, "No wait: by default it is a 302, a temporary one; code=301 is for a permanent move.")
+    assert turn.final is not None and turn.final.contradictions == ()
+    assert turn.final.score > first.grade.score
+    assert turn.response.startswith(FIRST)  # what is recorded is everything the member said
+    assert state.challenged_point is None and state.challenged_words is None
+
+
+def test_standing_by_the_challenged_words_keeps_the_contradiction() -> None:
+    q = _redirect()
+    state = InterviewState("flask", ["redirect"])
+    take_answer(state, q, FIRST)
+    turn = take_answer(state, q, "Yes, I am sure.")
+    assert turn.final is not None and turn.final.contradictions
+    assert state.results[0]["contradictions"][0]["said"] == "it sends a 301 permanent redirect to the new URL"
