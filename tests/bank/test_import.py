@@ -7,6 +7,7 @@ import os
 from pathlib import Path
 
 import pytest
+import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -14,7 +15,7 @@ from bot.__main__ import main
 from bot.bank.importers import Draft, ImportFailed, parse
 from bot.bank.importers.anki import strip_html
 from bot.bank.importers.progress import ProgressBar
-from bot.bank.importers.writer import build_bank, question_id, write_atomic
+from bot.bank.importers.writer import build_bank, dump_yaml, question_id, write_atomic
 from bot.bank.loader import ID_RE, load_bank, parse_bank
 from bot.grading import grade
 
@@ -233,3 +234,23 @@ def test_rendered_text_reads_back_exactly(prompt: str, answers: list[str]) -> No
     q = parse_bank(built.text).questions[0]
     assert q.prompt == prompt
     assert q.short_answers == tuple(answers)
+
+
+_ANY = st.text(st.characters(blacklist_categories=("Cs",)), min_size=1, max_size=60).map(str.strip).filter(bool)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_ANY, min_size=1, max_size=6))
+def test_dump_yaml_reads_back_exactly(texts: list[str]) -> None:
+    doc = {"name": "x", "questions": [{"id": "q", "prompt": texts[0], "key_points": texts,
+                                       "nested": {"accept": texts[::-1]}}]}
+    assert yaml.safe_load(dump_yaml(doc)) == doc
+
+
+@pytest.mark.parametrize("text", ["yes", "No", "on", "null", "~", "5000", "0.10", "1e3", "a: b", "x #y", "- item",
+                                  "'quoted'", '"dq"', "ends with colon:", "tab\there", "line\nbreak", "  lead",
+                                  "trail \nx", "x\n\ny\n", "\x85next", "a\u2028b", "[list]", "{map}", "&anchor",
+                                  "*alias", "!tag", "%dir", "@at", "`tick`", "|pipe", ">fold", "C:\\path"])
+def test_dump_yaml_awkward_text(text: str) -> None:
+    doc = {"k": text, "l": [text, {"point": text}]}
+    assert yaml.safe_load(dump_yaml(doc)) == doc

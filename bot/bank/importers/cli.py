@@ -30,6 +30,8 @@ def run_import(file: Path, fmt: str, name: str, out: Path, *, title: str | None,
             parsed = parse(fmt, text, topic=topic or name, progress=bar)
         finally:
             bar.close()
+        if bar.enabled:
+            print(f"checking {len(parsed.drafts)} question(s) with the bank rules…", file=stderr, flush=True)
         header = f"Imported with `python -m bot import {file.name} --format {fmt} --name {name}`."
         built = build_bank(name, title or parsed.title or name.replace("-", " ").replace("_", " ").title(),
                            parsed.description, parsed.drafts, header=header, prior=parsed.issues)

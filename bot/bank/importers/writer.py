@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import json
 import os
 import re
 import tempfile
@@ -12,8 +13,6 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
-
-import yaml
 
 from bot.bank.importers import Draft, ImportFailed, ImportIssue
 from bot.bank.loader import NAME_RE, BankLoadError, parse_bank
@@ -24,19 +23,87 @@ _SLUG_WORDS = re.compile(r"[a-z0-9]+")
 _MAX_SLUG = 40
 
 
-class _Dumper(getattr(yaml, "CSafeDumper", yaml.SafeDumper)):  # type: ignore[misc]
-    """Safe YAML with multi-line text as literal blocks; text that YAML would read as a number stays quoted."""
+# Text YAML reads back as the same string in plain style: starts with a letter, no ': ', ' #', quotes, brackets
+# or other indicators, and not one of YAML 1.1's booleans or nulls (only those can start with a letter).
+_PLAIN = re.compile(r"[A-Za-z](?:[A-Za-z0-9 _,.;()?'/+=<>!-]*[A-Za-z0-9.?)'!])?")
+_RESERVED = frozenset({"y", "n", "yes", "no", "true", "false", "on", "off", "null"})
+# Characters a double-quoted scalar must escape: YAML's non-printables and the line breaks it would fold.
+_UNSAFE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029\ufeff\ufffe\uffff\ud800-\udfff]")
 
 
-def _str(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
-    style = "|" if "\n" in value else None
-    return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
+def _escape(m: re.Match[str]) -> str:
+    return f"\\u{ord(m.group()):04x}"
 
 
-_Dumper.add_representer(str, _str)
+def _quoted(text: str) -> str:
+    """A double-quoted scalar (JSON's escapes are YAML's), with YAML's own unsafe characters escaped too."""
+    return _UNSAFE.sub(_escape, json.dumps(text, ensure_ascii=False))
 
 
-def question_id(prompt: str) -> str:
+def _literal(text: str, indent: int) -> str | None:
+    """A ``|`` block for multi-line text when it reads back exactly; None when it would not."""
+    lines = text.split("\n")
+    keep = "-"
+    if lines[-1] == "":
+        lines.pop()
+        keep = ""
+    if not lines or not lines[0] or lines[0][0] in " \t" or lines[-1] == "" or _UNSAFE.search(text) \
+            or any(line != line.rstrip() or "\r" in line for line in lines):
+        return None
+    pad = " " * indent
+    return f"|{keep}\n" + "\n".join(f"{pad}{line}" if line else "" for line in lines)
+
+
+def _scalar(value: object, indent: int) -> str:
+    if isinstance(value, bool) or not isinstance(value, str | int | float):
+        raise TypeError(f"cannot render {value!r}")
+    if not isinstance(value, str):
+        return repr(value)
+    if _PLAIN.fullmatch(value) and value.lower() not in _RESERVED:
+        return value
+    if "\n" in value:
+        block = _literal(value, indent)
+        if block is not None:
+            return block
+    return _quoted(value)
+
+
+def _mapping(data: Mapping[str, Any], indent: int, out: list[str]) -> None:
+    pad = " " * indent
+    for key, value in data.items():
+        if isinstance(value, Mapping):
+            out.append(f"{pad}{key}:")
+            _mapping(value, indent + 2, out)
+        elif isinstance(value, list | tuple):
+            if not value:
+                out.append(f"{pad}{key}: []")
+                continue
+            out.append(f"{pad}{key}:")
+            _sequence(value, indent, out)
+        else:
+            out.append(f"{pad}{key}: {_scalar(value, indent + 2)}")
+
+
+def _sequence(items: Iterable[Any], indent: int, out: list[str]) -> None:
+    pad = " " * indent
+    for item in items:
+        if isinstance(item, Mapping):
+            start = len(out)
+            _mapping(item, indent + 2, out)
+            out[start] = f"{pad}- {out[start][indent + 2:]}"
+        else:
+            out.append(f"{pad}- {_scalar(item, indent + 2)}")
+
+
+def dump_yaml(doc: Mapping[str, Any]) -> str:
+    """Block-style YAML of a mapping of str keys to text, numbers, lists and mappings (fast: no PyYAML
+    representer); every string reads back exactly as given (plain when safe, a ``|`` block, else quoted)."""
+    out: list[str] = []
+    _mapping(doc, 0, out)
+    return "\n".join(out) + "\n"
+
+
+def question_id(prompt: str, digits: int = 8) -> str:
     """A stable id for an imported question: a slug of its prompt and a short hash (same prompt, same id)."""
     ascii_text = unicodedata.normalize("NFKD", prompt).encode("ascii", "ignore").decode().lower()
     slug = ""
@@ -44,7 +111,7 @@ def question_id(prompt: str) -> str:
         if len(slug) + len(word) + 1 > _MAX_SLUG:
             break
         slug = f"{slug}-{word}" if slug else word
-    digest = hashlib.sha1(prompt.strip().encode("utf-8")).hexdigest()[:6]
+    digest = hashlib.sha1(prompt.strip().encode("utf-8")).hexdigest()[:digits]
     return f"{slug or 'q'}-{digest}"
 
 
@@ -110,7 +177,7 @@ def render(name: str, title: str, description: str, questions: Iterable[Mapping[
     if pass_score != DEFAULT_PASS_SCORE:
         doc["pass_score"] = pass_score
     doc["questions"] = [dict(q) for q in questions]
-    body = yaml.dump(doc, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=100, default_flow_style=False)
+    body = dump_yaml(doc)
     comment = "".join(f"# {line}\n".replace("# \n", "#\n") for line in header.splitlines())
     return comment + body
 
@@ -136,6 +203,8 @@ def build_bank(name: str, title: str, description: str, drafts: Sequence[Draft],
     keep: dict[str, Draft] = {}
     for d in drafts:
         qid = question_id(d.prompt)
+        if qid in keep and keep[qid].prompt.strip() != d.prompt.strip():
+            qid = question_id(d.prompt, 16)  # two prompts share 32 bits of hash: a longer one tells them apart
         if qid in keep:
             issues.append(ImportIssue(d.line, f"the same question as line {keep[qid].line}; skipped"))
             continue
