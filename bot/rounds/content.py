@@ -24,7 +24,7 @@ MAX_CUSTOM_QUESTIONS = 500  # per server: a custom bank is for a study group's o
 
 
 def _custom(row: StoredQuestion) -> CustomQuestion:
-    return CustomQuestion(row.prompt, row.answer, row.key_points, row.topic, row.difficulty)
+    return CustomQuestion(row.prompt, row.answer, row.key_points, row.topic, row.difficulty, row.question_id)
 
 
 def _content(rows: list[StoredQuestion], phrasings: list[Phrasing]) -> GuildContent:

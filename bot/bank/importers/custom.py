@@ -32,11 +32,12 @@ class CustomQuestion:
     key_points: tuple[str, ...]
     topic: str
     difficulty: str
+    stored_id: str = ""  # the id it was stored under (kept even if the id rule changes)
 
     @property
     def id(self) -> str:
-        """Its stable id: a slug of the prompt and a short hash."""
-        return question_id(self.prompt)
+        """Its stable id: the one it was stored under, else a slug of the prompt and a short hash."""
+        return self.stored_id or question_id(self.prompt)
 
     def draft(self) -> Draft:
         """As an importer draft."""
