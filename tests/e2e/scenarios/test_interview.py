@@ -134,6 +134,10 @@ WRONG = {  # a claim that contradicts a key point, by prompt fragment: (words sa
     "blueprints": ("all blueprints share one global set of routes", "each has its own routes and templates"),
     "factory": ("the configuration is fixed globally before the function runs", "configuration passed at creation"),
 }
+STAND = {  # a follow-up answer that adds a point but does not take the challenged claim back
+    "blueprints": "Each blueprint is registered with a url_prefix.",
+    "factory": "It makes testing with several app instances easy.",
+}
 
 
 async def test_interview_with_hint_contradiction_follow_up_and_report(
@@ -175,7 +179,7 @@ async def test_interview_with_hint_contradiction_follow_up_and_report(
     assert challenge.content.startswith("You said “") and challenge.content.endswith("” — is that right?")
     assert said in challenge.content  # the contradiction first (in the member's own clause), before any miss
 
-    await discord.say(alice, thread, pick(FOLLOW_UP, prompt_of(q1)))
+    await discord.say(alice, thread, pick(STAND, prompt_of(q1)))  # (taking it back is unit-tested)
     result = await discord.next_message(thread)
     assert result.embeds[0]["title"] == "Question 1/2: result"
     fields = {f["name"]: f["value"] for f in result.embeds[0]["fields"]}
