@@ -184,7 +184,7 @@ class QuizRunner(Runner):
     async def reveal(self, post: Post, heading: str, message_id: int | None, note: str | None = None) -> None:
         """Close the post, take the button off the question and post the reveal with its *My result* button."""
         store = self.store
-        await store.close_post(post.id, self.clock.now())
+        await self.deps.desk.close(post.id, self.clock.now())
         if message_id is not None:
             try:
                 await self.surface.remove_actions(post.channel_id, message_id)

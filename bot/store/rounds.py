@@ -1,4 +1,4 @@
-"""Store reads the round runners need beyond the other aggregates: questions recently asked in a channel."""
+"""Store reads the round runners and the answer desk need: questions recently asked in a channel, who answered."""
 
 from __future__ import annotations
 
@@ -10,6 +10,8 @@ SELECT question_id FROM posts
 WHERE guild_id = ? AND kind = ? AND channel_id = ?
 ORDER BY posted_at DESC, id DESC LIMIT ?
 """
+
+_ANSWERED = "SELECT user_id FROM answers WHERE post_id = ?"
 
 
 class RoundsMixin:
@@ -25,3 +27,7 @@ class RoundsMixin:
             raise ValueError("limit must be >= 0")
         rows = await self._db.fetchall(_RECENT_IN_CHANNEL, (guild_id, kind, channel_id, limit))
         return [r["question_id"] for r in rows]
+
+    async def answered_user_ids(self, post_id: int) -> list[int]:
+        """Every member who answered the post (the answer desk loads it once per open post)."""
+        return [r["user_id"] for r in await self._db.fetchall(_ANSWERED, (post_id,))]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import timedelta
 from typing import Any
 
@@ -85,3 +86,30 @@ async def test_my_result_shows_the_words_that_counted_once_revealed(desk: Answer
     assert "modules" in mine.feedback.hits[0].matched and len(mine.feedback.misses) == 2
     other = await private_result(store, catalog, post.id, BOB)
     assert other.answer is None and other.feedback is None and other.question.id == "blueprints"
+
+
+async def test_an_open_post_is_read_once_for_many_clicks_and_closing_is_seen_at_once(
+        desk: AnswerDesk, store: Store, clock: FakeClock, monkeypatch: pytest.MonkeyPatch) -> None:
+    post = await _post(store, clock, "trivia", "t-port")
+    reads = {"post": 0, "answer": 0}
+    get_post, get_answer = store.get_post, store.get_answer
+
+    async def counted_post(post_id: int) -> Post | None:
+        reads["post"] += 1
+        return await get_post(post_id)
+
+    async def counted_answer(post_id: int, user_id: int) -> Any:
+        reads["answer"] += 1
+        return await get_answer(post_id, user_id)
+
+    monkeypatch.setattr(store, "get_post", counted_post)
+    monkeypatch.setattr(store, "get_answer", counted_answer)
+    await asyncio.gather(*(desk.open_question(post.id, user) for user in range(100, 300)))
+    await desk.submit(post.id, ALICE, "5000")
+    assert reads == {"post": 1, "answer": 0}
+    with pytest.raises(SessionError, match="already answered"):
+        await desk.open_question(post.id, ALICE)
+    await desk.close(post.id, clock.now())
+    with pytest.raises(SessionError, match="closed"):
+        await desk.submit(post.id, BOB, "5000")
+    assert [a.user_id for a in await store.answers_for_post(post.id)] == [ALICE]
