@@ -85,3 +85,11 @@ def test_catalog_resolves_default_and_reports_unknown() -> None:
     assert catalog.question("b", "q3") is bank.questions[3] and catalog.question("x", "q3") is None
     with pytest.raises(BankError, match=r"no bank called 'nope'\. Available: b"):
         catalog.bank("nope")
+
+
+def test_a_quiz_role_limits_who_may_start_a_round() -> None:
+    from bot.sessions.quiz import may_start
+
+    assert may_start(None, [], manager=False) and may_start(0, [], manager=False)  # no role set: everyone
+    assert not may_start(7, [1, 2], manager=False)
+    assert may_start(7, [1, 7], manager=False) and may_start(7, [], manager=True)
