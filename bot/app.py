@@ -35,7 +35,7 @@ from bot.ui.views import AnswerButton, HintButton, LeaderboardPager, MyResultBut
 logger = logging.getLogger(__name__)
 
 COGS = ("bot.cogs.quiz", "bot.cogs.interview", "bot.cogs.daily", "bot.cogs.leaderboard", "bot.cogs.admin",
-        "bot.cogs.content", "bot.cogs.appeals", "bot.cogs.privacy")
+        "bot.cogs.content", "bot.cogs.appeals", "bot.cogs.privacy", "bot.cogs.review")
 
 
 def intents() -> discord.Intents:

@@ -13,8 +13,9 @@ from discord.ext import commands
 from bot.app import VivaBot
 from bot.cogs.common import bank_autocomplete, topic_autocomplete
 from bot.errors import BankError
-from bot.ui import embeds
+from bot.ui import charts, embeds
 from bot.ui.respond import reply
+from bot.ui.review import attach_chart, review_status_text
 from bot.ui.views import pager_view
 
 logger = logging.getLogger(__name__)
@@ -112,7 +113,7 @@ class LeaderboardCog(commands.Cog, name="Leaderboard"):
     @app_commands.describe(member="Whose stats to show (default: you)")
     @app_commands.guild_only()
     async def stats(self, interaction: discord.Interaction, member: discord.Member | None = None) -> None:
-        """Personal statistics."""
+        """Personal statistics, review cards due, and a chart of points per week and pass rate per topic."""
         assert interaction.guild_id is not None
         target = member or interaction.user
         store, now = self.bot.store, self.bot.clock.now()
@@ -132,7 +133,16 @@ class LeaderboardCog(commands.Cog, name="Leaderboard"):
         per_topic = "\n".join(f"{t.topic}: {t.pass_rate:.0%} of {t.answers}" for t in s.topics[:15])
         if per_topic:
             embed.add_field(name="Pass rate by topic", value=embeds.clip(per_topic, embeds.FIELD_VALUE), inline=False)
+        cards = await store.review_summary(target.id, now)
+        embed.add_field(name="Review cards", value=review_status_text(cards.cards, cards.due, cards.next_due),
+                        inline=False)
         await reply(interaction, embed=embed)
+        # The chart follows in the same message: drawing it never delays the answer past Discord's 3 seconds.
+        weeks = await store.weekly_points(interaction.guild_id, target.id, now=now, tz=tz)
+        png = await charts.stats_png([(w.start, w.points) for w in weeks],
+                                     [(t.topic, t.pass_rate, t.answers) for t in s.topics])
+        if png is not None:
+            await attach_chart(interaction, embed, png, "stats.png")
 
 
 async def setup(bot: VivaBot) -> None:

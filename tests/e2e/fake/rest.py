@@ -230,8 +230,10 @@ class Rest:
                     body = json.loads(await part.text())
                 else:
                     data = await part.read()
+                    file_id = str(self.fake.world.ids.next())
+                    self.fake.uploads[file_id] = data  # kept for tests that look inside a file
                     files.append({
-                        "id": str(self.fake.world.ids.next()),
+                        "id": file_id,
                         "filename": part.filename or "file",
                         "size": len(data),
                         "url": f"https://cdn.discordapp.com/attachments/{part.filename}",

@@ -89,6 +89,7 @@ class FakeDiscord:
         self.gateway = Gateway(self)
         self.spec = openapi.spec_validator() if validate_spec else None
         self.blocked_dms: set[int] = set()
+        self.uploads: dict[str, bytes] = {}  # attachment id -> the bytes the bot uploaded
         self._commands: dict[int | None, list[dict[str, Any]]] = {}
         self._command_ids: dict[tuple[int | None, int, str], int] = {}
         self._rate_limits: list[_RateLimit] = []

@@ -12,8 +12,8 @@ from tests.e2e.scenarios.conftest import Viva
 async def test_startup_syncs_every_command_and_help_answers(bot: VivaBot, fake: FakeDiscord, guild: Guild,
                                                              discord: Discord, alice: Member) -> None:
     names = sorted(c["name"] for c in fake.commands(guild))
-    assert names == ["appeals", "bank", "daily", "help", "interview", "leaderboard", "privacy", "question", "quiz",
-                     "settings", "stats"]
+    assert names == ["appeals", "bank", "daily", "help", "insights", "interview", "leaderboard", "privacy", "question",
+                     "quiz", "review", "settings", "stats"]
     r = await discord.slash(alice, "help")
     assert r.ephemeral and "/quiz start" in r.embed["description"]
     r = await discord.slash(alice, "bank list")
