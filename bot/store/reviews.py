@@ -101,7 +101,6 @@ _ANSWERED_IDS = {
     "sqlite": _ANSWERED.format(ids="IN (SELECT value FROM json_each(?))"),
     "postgresql": _ANSWERED.format(ids="= ANY(?::bigint[])"),
 }
-_ANSWERED_SINCE = _ANSWERED.format(ids="> ?")
 _CARD_OF_ANSWER = f"SELECT {_CARD_COLUMNS} FROM review_cards WHERE last_answer_id = ?"  # noqa: S608
 _LATEST_ANSWER = """
 SELECT a.id, a.post_id, a.passed, p.session_id FROM answers a JOIN posts p ON p.id = a.post_id
@@ -187,11 +186,6 @@ async def review_answers(tx: Tx, answer_ids: Sequence[int]) -> int:
     ids = sorted(answer_ids)
     arg: object = json.dumps(ids) if dialect == "sqlite" else ids
     return await _apply(tx, await tx.fetchall(_ANSWERED_IDS[dialect], (arg,)))
-
-
-async def review_answers_since(tx: Tx, before_id: int) -> int:
-    """`review_answers` for every answer with an id above `before_id` (SQLite's single writer only)."""
-    return await _apply(tx, await tx.fetchall(_ANSWERED_SINCE, (before_id,)))
 
 
 async def _apply(tx: Tx, rows: Sequence[_Row]) -> int:
@@ -325,5 +319,4 @@ class ReviewsMixin:
             return await tx.execute(_MARK_REMINDER, (day, user_id, day)) > 0
 
 
-__all__ = ["Reminder", "ReviewSummary", "ReviewsMixin", "StoredCard", "rerate_answer", "review_answers",
-           "review_answers_since"]
+__all__ = ["Reminder", "ReviewSummary", "ReviewsMixin", "StoredCard", "rerate_answer", "review_answers"]
