@@ -28,7 +28,11 @@ Type your answers; I grade each one, may ask one follow-up, and end with a repor
 **/daily set** `channel time timezone [bank] [topic]` — a question of the day at a local time (Manage Server). \
 Also **/daily show**, **/daily off**, **/daily now**.
 **/leaderboard** `[week|month|all] [bank] [topic]` — the top members and your rank.
-**/stats** `[member]` — points, pass rate, streaks, strongest and weakest topics.
+**/stats** `[member]` — points, pass rate, streaks, topics, review cards due, and a chart of your progress.
+**/review start** — spaced repetition, privately (DMs too): your due cards first, then your weakest topic. \
+**/review missed** replays what you failed last round; **/review remind on** `time timezone` DMs you when \
+cards are due.
+**/insights** `[week|month|all]` — the key points this server misses most (Manage Server).
 **/bank list** — the question banks and their topics. **/bank overlay** — phrasings accepted on appeal.
 **/question add** — add a question of your own (Manage Server or the quiz role); also **list**, **remove**, \
 **export**. Play them with `/quiz start bank:custom`.
