@@ -13,7 +13,7 @@ from discord.ext import commands
 from bot.app import VivaBot
 from bot.cogs.common import bank_autocomplete, topic_autocomplete
 from bot.errors import BankError
-from bot.ui import charts, embeds
+from bot.ui import boards, charts
 from bot.ui.respond import reply
 from bot.ui.review import attach_chart, review_status_text
 from bot.ui.views import pager_view
@@ -69,13 +69,7 @@ class LeaderboardCog(commands.Cog, name="Leaderboard"):
         store, now = self.bot.store, self.bot.clock.now()
         tz = (await store.get_settings(guild_id)).timezone
         mine = await store.member_rank(guild_id, user_id, period, now=now, tz=tz, bank=bank, topic=topic)
-        embed = embeds.simple_embed("Your rank", f"Leaderboard {PERIOD_TITLE.get(period, period)}")
-        if mine is not None:
-            embed.add_field(name="You", value=f"#{mine.row.rank} of {mine.total} · **{mine.row.points:g}** pts · "
-                                              f"{mine.row.answers} answers · {mine.row.accuracy:.0%} passed")
-        else:
-            embed.add_field(name="You", value="Not ranked yet in this period: answer a question to join!")
-        return embed
+        return boards.rank_card(PERIOD_TITLE.get(period, period), mine)
 
     async def render(self, guild_id: int | None, viewer_id: int, period: str, bank: str | None, topic: str | None,
                      page: int) -> tuple[discord.Embed, discord.ui.View | None]:
@@ -100,13 +94,9 @@ class LeaderboardCog(commands.Cog, name="Leaderboard"):
                                        offset=page * PAGE)
         scope = " · ".join(x for x in (bank, topic) if x)
         title = f"🏆 Leaderboard — {PERIOD_TITLE.get(period, period)}" + (f" · {scope}" if scope else "")
+        embed = boards.leaderboard_page(title, rows, page=page, pages=pages, tz=tz)
         if not rows:
-            empty = "No answers yet in this period. Start a round with /quiz start!"
-            return embeds.simple_embed(title, empty), None, False
-        lines = [f"**{r.rank}.** {embeds.mention(r.user_id)} — **{r.points:g}** pts · {r.answers} answers · "
-                 f"{r.accuracy:.0%} passed" for r in rows]
-        embed = embeds.simple_embed(title, "\n".join(lines))
-        embed.set_footer(text=f"Page {page + 1}/{pages} · weeks start on Monday, {tz} time")
+            return embed, None, False
         return embed, pager_view(period, page, pages, bank, topic), True
 
     @app_commands.command(name="stats", description="Points, pass rate, streaks and topics of a member (default: you)")
@@ -121,21 +111,10 @@ class LeaderboardCog(commands.Cog, name="Leaderboard"):
         s = await store.member_stats(interaction.guild_id, target.id, now=now, tz=tz)
         title = f"📊 Stats for {target.display_name}"
         if s.answers == 0:
-            await reply(interaction, embed=embeds.simple_embed(title, "No answers yet on this server."))
+            await reply(interaction, embed=boards.stats_card(title, s, ""))
             return
-        embed = embeds.simple_embed(title, f"**{s.points:g}** points from {s.answers} answers · "
-                                           f"{s.pass_rate:.0%} passed")
-        embed.add_field(name="Daily streak", value=f"{s.current_streak} day(s) now · best {s.best_streak}")
-        if s.strongest:
-            embed.add_field(name="Strongest topics", value=", ".join(s.strongest), inline=False)
-        if s.weakest:
-            embed.add_field(name="Topics to work on", value=", ".join(s.weakest), inline=False)
-        per_topic = "\n".join(f"{t.topic}: {t.pass_rate:.0%} of {t.answers}" for t in s.topics[:15])
-        if per_topic:
-            embed.add_field(name="Pass rate by topic", value=embeds.clip(per_topic, embeds.FIELD_VALUE), inline=False)
         cards = await store.review_summary(target.id, now)
-        embed.add_field(name="Review cards", value=review_status_text(cards.cards, cards.due, cards.next_due),
-                        inline=False)
+        embed = boards.stats_card(title, s, review_status_text(cards.cards, cards.due, cards.next_due))
         await reply(interaction, embed=embed)
         # The chart follows in the same message: drawing it never delays the answer past Discord's 3 seconds.
         weeks = await store.weekly_points(interaction.guild_id, target.id, now=now, tz=tz)
