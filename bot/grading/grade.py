@@ -226,7 +226,8 @@ def _grade(question: Question, response: str, trace: list[str] | None) -> Grade:
     pass_score = question.pass_score
     text = response[:MAX_RESPONSE_CHARS]
     tokens, flags = negated_flags(text)
-    if prepared.short and len(tokens) <= SHORT_MAX_TOKENS:  # first: "D", "I", "Who Is It" are made of stopwords
+    # first: "D", "I", "Who Is It" are made of stopwords; in a long text only when nothing else can grade it
+    if prepared.short and (len(tokens) <= SHORT_MAX_TOKENS or prepared.matcher is None):
         found = match_short(prepared.short, tokens, text)
         if found is not None:
             answer, matched = found
@@ -318,12 +319,17 @@ def is_keyword_salad(text: str, tokens: list[Token]) -> bool:
     A statement needs words that relate its terms ("is", "from", "by", "not") or a code relation (``=``, a
     call, ``label: value``); a list of the right terms with none of them says nothing about them.
     """
-    content = sum(1 for t in tokens if not t.stop)
+    stops = 0
+    for t in tokens:
+        if t.stop:
+            stops += 1
+            if stops > 1:
+                return False  # two function words: a sentence, not a list
+    content = len(tokens) - stops
     if content < _SALAD_MIN_TERMS:
         return False
-    stops = len(tokens) - content
     separators = len(_LIST_SEPARATORS.findall(text))
-    if stops > 1 or (stops == 1 and 2 * separators < content):
+    if stops == 1 and 2 * separators < content:
         return False  # one function word in a list of terms ("GROUP BY"), never in a sentence
     if content < _SALAD_MIN_TERMS + 1 and separators < 2:
         return False  # "url_for builds links": three words, no list

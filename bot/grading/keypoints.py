@@ -109,6 +109,7 @@ class Point:
     weight: float
     phrasings: tuple[Phrasing, ...]
     anchors: frozenset[str] = frozenset()  # the entities this point is about ("WHERE" in "WHERE filters rows")
+    checkable: bool = False  # a phrasing has a number, an opposite word, a negation or an order to contradict
 
 
 @dataclass(frozen=True, slots=True)
@@ -283,7 +284,8 @@ def _points(key_points: tuple[KeyPoint, ...], prompt_keys: frozenset[str]) -> tu
     for kp in key_points:
         phrasings = tuple(p for p in (_phrasing(t, prompt_keys) for t in kp.phrasings if t.strip()) if p)
         if phrasings and kp.weight > 0:
-            points.append(Point(kp.text, float(kp.weight), phrasings))
+            checkable = any(ph.numbers or ph.opposed or ph.polar or ph.ordered for ph in phrasings)
+            points.append(Point(kp.text, float(kp.weight), phrasings, checkable=checkable))
     return tuple(points)
 
 
@@ -549,7 +551,9 @@ def _index(
         pos += 1
     table: Table = {}
     best_sim: dict[str, float] = {}
-    for key in matcher.exact_set & choice_pos.keys():
+    exact_keys = matcher.exact_set & choice_pos.keys()
+    explained = len(exact_keys)  # distinct response keys that match the question's material
+    for key in exact_keys:
         table[key] = [(p, 1.0) for p in choice_pos[key]]
         best_sim[key] = 1.0
     for key, p in others:
@@ -558,18 +562,22 @@ def _index(
     if choice_pos:
         choices = list(choice_pos)
         extract = process.extract
+        fuzzy_choices: set[str] = set()
         for key, cutoff in matcher.fuzzy_keys:
             hits = extract(key, choices, scorer=_SCORER, score_cutoff=cutoff, limit=None)
             if hits:
+                fuzzy_choices.update(choice for choice, _, _ in hits)
                 if len(hits) == 1:
                     choice, score, _ = hits[0]
                     table[key] = [(p, score) for p in choice_pos[choice]]
                 else:
                     table[key] = [(p, score) for choice, score, _ in hits for p in choice_pos[choice]]
                 best_sim[key] = hits[0][1]
+        explained += len(fuzzy_choices - exact_keys)
     for alt, targets in matcher.synonyms:
         alt_pos = get_pos(alt)
         if alt_pos is not None:
+            explained += 1
             for key in targets:
                 table.setdefault(key, []).extend([(p, SYNONYM_SIMILARITY) for p in alt_pos])
                 if best_sim.get(key, 0.0) < SYNONYM_SIMILARITY:
@@ -577,11 +585,11 @@ def _index(
     for key in matcher.pair_set & choice_pos.keys():
         table[key] = [(p, 1.0) for p in choice_pos[key]]
         best_sim[key] = 1.0
+        explained += 1
     for joined, p in compounds:
         table.setdefault(joined, []).append((p, 1.0))
         best_sim[joined] = 1.0
-    matched_positions = {p for hits in table.values() for p, _ in hits}
-    unexplained = len({key for key, where in choice_pos.items() if matched_positions.isdisjoint(where)})
+    unexplained = max(0, len(choice_pos) - explained)
     for p in neg_heads:
         negpos[-1 - p] = HEAD  # marks heads without another structure: negative keys are never positions
     return table, best_sim, token_of, negpos, numbers, unexplained, choice_pos, entity_pos
@@ -768,6 +776,9 @@ def _contradiction(
     such a number contradicts this point only next to this point's own words and not the other's.
     """
     others = others or {}
+    polar = bool(negpos or ph.polar or ph.ordered) and not ellipsis
+    if not (ph.numbers or ph.opposed or polar):
+        return None  # nothing this phrasing could be contradicted by
     loose, at, loose_i = _best_window(ph, table, 0.0, pairs, None, True)
     span = (min(at) - ph.width, max(at) + ph.width) if at else None
     if ph.numbers:
@@ -933,7 +944,7 @@ def cover(matcher: Matcher, tokens: list[Token], flags: list[int] | None = None)
             swap = _swap(point, best_at, entity_pos, table)
             if swap is not None:
                 swaps[len(results)] = (swap, point.anchors)
-        if contradiction is None and best < 1.0:
+        if contradiction is None and best < 1.0 and (negpos or point.checkable):
             if exact is None:  # contradictions are read on exact words only, never on a typo or a synonym
                 exact = {k: [(p, v) for p, v in hits if v >= 1.0] for k, hits in table.items()}
                 exact = {k: hits for k, hits in exact.items() if hits}

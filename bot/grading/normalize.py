@@ -20,6 +20,7 @@ import re
 import unicodedata
 from importlib import resources
 from itertools import chain
+from operator import itemgetter
 from typing import NamedTuple
 
 import Stemmer
@@ -354,12 +355,13 @@ _CLAUSE_END = ",;:.!?)"
 
 POSITIVE, NEGATED, UNCLEAR = 0, 1, 2
 _POLARITY_KEYS = NEGATOR_KEYS | _UNCLEAR_KEYS  # "instead" and "rather" are among the unclear keys
+_KEY = itemgetter(2)  # Token.key
 
 
 def negated_flags(text: str) -> tuple[list[Token], list[int]]:
     """The tokens of a text (as ``tokenize``) and, per token, its polarity: POSITIVE, NEGATED or UNCLEAR."""
     plain = tokenize(text)
-    if _POLARITY_KEYS.isdisjoint([t.key for t in plain]):
+    if _POLARITY_KEYS.isdisjoint(map(_KEY, plain)):
         return plain, [POSITIVE] * len(plain)  # no negation anywhere: the common case, one pass
     tokens: list[Token] = []
     breaks: list[bool] = []
