@@ -45,3 +45,19 @@ def test_correct_short_answers_pass(kind: str, floor: float) -> None:
 
 def test_different_answers_fail() -> None:
     assert _rate("wrong") <= 0.01, [text for k, q, text in CASES if k == "wrong" and grade(q, text).passed]
+
+
+def test_a_short_answer_counts_in_a_long_text_only_when_nothing_else_grades_the_question() -> None:
+    from bot.bank.models import KeyPoint
+
+    only_short = Question(id="p", prompt="Default port of the Flask dev server?", short_answers=("5000",))
+    long_text = "well " * 45 + "it is 5000"
+    assert grade(only_short, long_text).passed
+    with_points = Question(
+        id="q",
+        prompt="Default port of the Flask dev server?",
+        short_answers=("5000",),
+        key_points=(KeyPoint("port 5000 on 127.0.0.1"),),
+    )
+    dump = "ports: " + ", ".join(str(n) for n in range(4990, 5030)) + " and many more hosts and ports"
+    assert not grade(with_points, dump).passed
