@@ -6,6 +6,7 @@ import asyncio
 import hashlib
 import json
 import logging
+import math
 import random
 from collections.abc import Callable, Coroutine
 from typing import Any
@@ -20,20 +21,22 @@ from bot.bank.loader import load_banks
 from bot.bank.overlay import GuildContent
 from bot.clock import Clock, SystemClock
 from bot.config import Settings
+from bot.observability import GATEWAY_LATENCY, OPEN_SESSIONS
 from bot.rounds import Deps, Rounds
 from bot.rounds.appeals import AppealDesk
 from bot.rounds.content import ContentDesk
 from bot.sharding import ShardPlan
 from bot.store import Store, StoreError, open_store
-from bot.tree import VivaTree
+from bot.tree import VivaTree, observed
 from bot.ui.appeals import COMPONENTS as APPEAL_COMPONENTS
 from bot.ui.appeals import DiscordAppealSurface
 from bot.ui.respond import NO_PINGS
 from bot.ui.surface import DiscordSurface
-from bot.ui.views import AnswerButton, HintButton, LeaderboardPager, MyResultButton, submit_answer
+from bot.ui.views import MODAL_ID, AnswerButton, HintButton, LeaderboardPager, MyResultButton, submit_answer
 
 logger = logging.getLogger(__name__)
 
+GAUGE_INTERVAL = 15.0  # seconds between updates of the gateway latency and open sessions gauges
 COGS = ("bot.cogs.quiz", "bot.cogs.interview", "bot.cogs.daily", "bot.cogs.leaderboard", "bot.cogs.admin",
         "bot.cogs.content", "bot.cogs.appeals", "bot.cogs.privacy", "bot.cogs.review")
 
@@ -141,10 +144,33 @@ class VivaBot(commands.Bot):
         self._resumed = True
         for runner in self.rounds.all():
             self.spawn(runner.resume(), name=f"resume-{runner.kind}")
+        self.spawn(self._gauges(), name="metrics-gauges")
 
     async def on_interaction(self, interaction: discord.Interaction) -> None:
         """Answer modals are handled here, so a submission still lands after a restart."""
-        await submit_answer(interaction)
+        data: dict[str, Any] = interaction.data or {}  # type: ignore[assignment]
+        custom_id = str(data.get("custom_id", ""))
+        if interaction.type is discord.InteractionType.modal_submit and MODAL_ID.fullmatch(custom_id):
+            with observed(interaction):
+                await submit_answer(interaction)
+
+    async def update_gauges(self) -> None:
+        """Set the gateway latency of each shard of this process and the sessions running in its guilds."""
+        latencies = getattr(self, "latencies", None) or [(self.shard_id or 0, self.latency)]
+        for shard, latency in latencies:
+            if math.isfinite(latency):
+                GATEWAY_LATENCY.labels(shard=str(shard)).set(latency)
+        for kind in ("quiz", "interview"):
+            rows = await self.store.active_sessions(kind)
+            OPEN_SESSIONS.labels(kind=kind).set(sum(1 for r in rows if self.plan.owns(r.guild_id)))
+
+    async def _gauges(self) -> None:
+        while True:
+            try:
+                await self.update_gauges()
+            except Exception:
+                logger.exception("could not update the metrics gauges")
+            await asyncio.sleep(GAUGE_INTERVAL)  # real time: these describe the process, not the study clock
 
     def spawn(self, coro: Coroutine[Any, Any, Any], *, name: str) -> asyncio.Task[Any]:
         """Run a background task that is logged if it fails and cancelled on close."""

@@ -18,6 +18,7 @@ from bot.bank.catalog import pick_questions
 from bot.bank.models import DEFAULT_PASS_SCORE, Bank, Difficulty, Question
 from bot.errors import SessionError, UserError
 from bot.grading import grade
+from bot.observability import ANSWERS
 from bot.rounds.base import Deps, Runner
 from bot.rounds.surface import Action, FeedbackCard, Place, QuestionCard, ReportCard, SurfaceError
 from bot.sessions.interview import (
@@ -240,6 +241,8 @@ class InterviewRunner(Runner):
                                       hits=[h.point for h in final.hits], misses=list(final.misses), answered_at=now)
         except AlreadyAnswered:
             logger.info("interview %s: post %s already had its answer", row.id, post_id)
+        else:
+            ANSWERS.labels(kind="interview").inc()
         await store.close_post(post_id, now)
         await store.update_session(row.id, state=state.to_dict(), now=now)
         if offered_hint:

@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import pytest
+from discord.ext import commands
 from hypothesis import given
 from hypothesis import strategies as st
 
+from bot.__main__ import main
+from bot.app import ShardedVivaBot, VivaBot, make_bot
+from bot.config import Settings
 from bot.sharding import ShardPlan, parse_shard_ids, shard_of
 
 
@@ -49,3 +53,29 @@ def test_every_guild_has_exactly_one_owner_among_split_processes(guild: int, cou
     plans = [ShardPlan(tuple(range(half)) or (0,), count)] if half == 0 else [
         ShardPlan(tuple(range(half)), count), ShardPlan(tuple(range(half, count)), count)]
     assert sum(p.owns(guild) for p in plans) == 1
+
+
+def _settings() -> Settings:
+    return Settings(_env_file=None, DISCORD_TOKEN="x")  # type: ignore[call-arg]
+
+
+def test_a_plan_picks_the_bot_class_and_its_shards() -> None:
+    plain = make_bot(_settings())
+    assert type(plain) is VivaBot and not isinstance(plain, commands.AutoShardedBot)
+    split = make_bot(_settings(), ShardPlan.from_args("2-3", 4))
+    assert isinstance(split, ShardedVivaBot) and isinstance(split, commands.AutoShardedBot)
+    assert (split.shard_ids, split.shard_count) == ([2, 3], 4)
+    assert not split.plan.syncs_commands and split.plan.owns(3 << 22) and not split.plan.owns(1 << 22)
+    every = make_bot(_settings(), ShardPlan.from_args(None, 4))
+    assert isinstance(every, ShardedVivaBot) and (every.shard_ids, every.shard_count) == (None, 4)
+
+
+@pytest.mark.parametrize(("argv", "message"), [
+    (["run", "--shards", "0-3"], "needs --shard-count"),
+    (["run", "--shards", "4-8", "--shard-count", "8"], "outside 0..7"),
+    (["run", "--shard-count", "0"], "from 1 to"),
+])
+def test_bad_shard_options_are_refused_before_anything_starts(argv: list[str], message: str,
+                                                              capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(argv) == 2
+    assert message in capsys.readouterr().err
