@@ -3,13 +3,13 @@
 Measures one scheduler pass (`DailyRunner.run_pass`: reveal what is due, post what is due) when 0, 10 and 1,000
 schedules are due, over several simulated days (median per case), against the pass as it was before the indexed
 ``next_due_at`` (read every active schedule and decide for each), measured in the same run. The cost of the pass
-must grow with what is due, not with the number of servers: the 0-due pass is also measured with a tenth of the
+must grow with what is due, not with the number of servers: every case is also measured with a fifth of the
 servers. Posting goes to an in-memory surface (no Discord), so the figures are the bot's own work: store reads and
 writes, question picking, the reveal of the day before. Prints the process's RSS.
 
-    .venv/bin/python bench/scale.py                 # 10,000 servers, SQLite (about a minute)
-    .venv/bin/python bench/scale.py --days 3 --guilds 2000
-    .venv/bin/python bench/scale.py --db postgresql://viva@127.0.0.1:5432/scale   # an empty PostgreSQL database
+    .venv/bin/python bench/scale.py                 # 10,000 servers, SQLite (a few minutes)
+    .venv/bin/python bench/scale.py --postgresql    # SQLite, then PostgreSQL started on 127.0.0.1 like the tests
+    .venv/bin/python bench/scale.py --guilds 2000 --days 2
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ import argparse
 import asyncio
 import random
 import resource
+import sqlite3
 import statistics
 import sys
 import tempfile
@@ -27,12 +28,15 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # the repository root
 
+import asyncpg
+
 from bot.answering import AnswerDesk
 from bot.bank.catalog import Catalog
 from bot.bank.loader import load_banks
 from bot.rounds import Deps, Rounds
 from bot.schedule.daily import decide, parse_local_time, parse_zone
 from bot.store import Store, open_store
+from tests.support import postgres
 from tests.support.clock import FakeClock
 from tests.support.surface import MemorySurface
 
@@ -42,6 +46,7 @@ DAY0 = datetime(2026, 6, 1, tzinfo=UTC)
 # 10:00 (FEW due) and 11:00 (MANY due).
 FEW, MANY = 10, 1000
 QUIET, AT_FEW, AT_MANY, REST = "09:30", "10:00", "11:00", "20:00"
+SMALL = 5  # the comparison run has a fifth of the servers (and the same due counts)
 
 
 def rss_mb() -> tuple[float, float]:
@@ -118,10 +123,23 @@ async def measure(store: Store, guilds: int, days: int, quiet_runs: int) -> dict
     return out
 
 
-async def run_one(url: str | None, guilds: int, days: int, quiet_runs: int) -> dict[str, list[float]]:
-    """Build a store of `guilds` schedules (a temp SQLite file unless ``url``) and measure it."""
+async def fresh_database(server: postgres.PostgresServer, name: str) -> str:
+    """An empty database on the bench's PostgreSQL server; its URL."""
+    admin = await asyncpg.connect(server.url())
+    try:
+        await admin.execute(f"DROP DATABASE IF EXISTS {name}")
+        await admin.execute(f"CREATE DATABASE {name}")
+    finally:
+        await admin.close()
+    return server.url(name)
+
+
+async def run_one(server: postgres.PostgresServer | None, guilds: int, days: int,
+                  quiet_runs: int) -> dict[str, list[float]]:
+    """Build a store of `guilds` schedules (a temp SQLite file, or a new database on ``server``); measure it."""
     with tempfile.TemporaryDirectory(prefix="viva-scale-") as tmp:
-        store = await open_store(url or str(Path(tmp) / "scale.sqlite3"), synchronous="NORMAL")
+        url = await fresh_database(server, f"scale{guilds}") if server else str(Path(tmp) / "scale.sqlite3")
+        store = await open_store(url, synchronous="NORMAL")
         try:
             t0 = time.perf_counter()
             await populate(store, guilds)
@@ -136,40 +154,52 @@ def ms(values: list[float]) -> str:
     return f"{statistics.median(values) * 1000:9.2f}"
 
 
+async def bench_backend(name: str, server: postgres.PostgresServer | None, args: argparse.Namespace) -> None:
+    """The full size and a fifth of it on one backend; medians and ratios."""
+    print(f"\n=== {name}: {args.guilds:,} servers")
+    full = await run_one(server, args.guilds, args.days, args.quiet_runs)
+    current, peak = rss_mb()
+    print(f"=== {name}: {args.guilds // SMALL:,} servers (same due counts)")
+    small = await run_one(server, args.guilds // SMALL, args.days, args.quiet_runs)
+
+    print(f"\n{name}: scheduler pass, median ms ({args.days} days; {args.days * args.quiet_runs} quiet passes)")
+    print(f"{'case':28} {args.guilds:>9,} servers {args.guilds // SMALL:>9,} servers")
+    for case, values in full.items():
+        print(f"{case:28} {ms(values)}         {ms(small[case])}")
+    quiet, base = statistics.median(full["0 due"]), statistics.median(full["0 due, read-all baseline"])
+    few, many = statistics.median(full[f"{FEW} due"]), statistics.median(full[f"{MANY} due"])
+    print(f"read-all baseline / indexed pass, 0 due: x{base / quiet:.0f}")
+    print(f"{MANY} due / {FEW} due: x{many / few:.0f}   (about {(many - quiet) / MANY * 1000:.2f} ms per posted "
+          "question, with the reveal of the day before)")
+    print(f"0 due, {args.guilds:,} / {args.guilds // SMALL:,} servers: x{quiet / statistics.median(small['0 due']):.2f}"
+          "   (1.0: independent of the number of servers)")
+    print(f"RSS after {args.guilds:,} servers: {current:.0f} MB (peak {peak:.0f} MB)")
+
+
 async def main() -> None:
-    """Parse the flags, run the full size and a tenth of it, print medians and ratios."""
+    """Parse the flags; bench SQLite, then (``--postgresql``) a PostgreSQL server started for the run."""
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--guilds", type=int, default=10_000)
     parser.add_argument("--days", type=int, default=5, help="simulated days (one 10- and one 1,000-due pass each)")
     parser.add_argument("--quiet-runs", type=int, default=5, help="0-due passes per day")
-    parser.add_argument("--db", help="a PostgreSQL URL of an empty database (default: a temp SQLite file)")
+    parser.add_argument("--postgresql", action="store_true", help="also on PostgreSQL (started on 127.0.0.1)")
     args = parser.parse_args()
-    if args.guilds < 10 * (FEW + MANY):
-        sys.exit(f"--guilds must be at least {10 * (FEW + MANY)} (a tenth must still hold {FEW + MANY} due)")
-    print(f"Viva scheduler scale bench, Python {sys.version.split()[0]}, "
-          f"{'PostgreSQL' if args.db else 'SQLite (synchronous=NORMAL)'}")
-    print(f"{args.guilds:,} servers:")
-    full = await run_one(args.db, args.guilds, args.days, args.quiet_runs)
-    current, peak = rss_mb()
-    small: dict[str, list[float]] = {}
-    if args.db is None:
-        print(f"{args.guilds // 10:,} servers (same due counts):")
-        small = await run_one(None, args.guilds // 10, args.days, args.quiet_runs)
-
-    print(f"\nscheduler pass, median ms ({args.days} days; {args.days * args.quiet_runs} quiet passes)")
-    print(f"{'case':28} {args.guilds:>9,} {'servers':8}" + (f" {args.guilds // 10:>9,} servers" if small else ""))
-    for case, values in full.items():
-        extra = f" {ms(small[case])}" if small else ""
-        print(f"{case:28} {ms(values)} {'':8}{extra}")
-    quiet, base = statistics.median(full["0 due"]), statistics.median(full["0 due, read-all baseline"])
-    print(f"\nread-all baseline / indexed pass, 0 due: x{base / quiet:.0f}")
-    per_post = (statistics.median(full[f"{MANY} due"]) - quiet) / MANY
-    print(f"{MANY} due / {FEW} due: x{statistics.median(full[f'{MANY} due']) / statistics.median(full[f'{FEW} due']):.0f}"
-          f"   (about {per_post * 1000:.2f} ms per posted question)")
-    if small:
-        print(f"0 due, {args.guilds:,} / {args.guilds // 10:,} servers: "
-              f"x{quiet / statistics.median(small['0 due']):.2f} (1.0 = independent of the number of servers)")
-    print(f"RSS after {args.guilds:,} servers: {current:.0f} MB (peak {peak:.0f} MB)")
+    if args.guilds < SMALL * (FEW + MANY):
+        sys.exit(f"--guilds must be at least {SMALL * (FEW + MANY)} (a fifth must still hold {FEW + MANY} due)")
+    print(f"Viva scheduler scale bench, Python {sys.version.split()[0]}; SQLite {sqlite3.sqlite_version} "
+          "(synchronous=NORMAL)")
+    await bench_backend("SQLite", None, args)
+    if not args.postgresql:
+        return
+    bin_dir = postgres.find_bin()
+    if bin_dir is None:
+        print("\nPostgreSQL: skipped, no server binary found (install PostgreSQL or set VIVA_PG_BIN)")
+        return
+    server = postgres.start(bin_dir)
+    try:
+        await bench_backend("PostgreSQL (fsync off, as in the tests)", server, args)
+    finally:
+        server.stop()
 
 
 if __name__ == "__main__":

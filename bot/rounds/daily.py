@@ -162,30 +162,42 @@ class DailyRunner(Runner):
             for post in await self.store.due_reveals("daily", now):
                 if self.deps.owns(post.guild_id):
                     await self._guarded(post.guild_id, self.reveal(post))
+            plans: list[tuple[Schedule, datetime]] = []
             for schedule in await self.store.due_schedules(now):
                 if not self.deps.owns(schedule.guild_id):
                     continue  # another process (shard) posts it
-                await self._guarded(schedule.guild_id, self._run_schedule(schedule, now))
-                await self._plan_next(schedule.guild_id, now)
+                unchanged = await self._guarded(schedule.guild_id, self._run_schedule(schedule, now)) is False
+                plan = await self._next_look(schedule if unchanged else None, schedule.guild_id, now)
+                if plan is not None:
+                    plans.append(plan)
+            try:
+                await self.store.set_next_due_many(plans)
+            except Exception:
+                logger.exception("could not record when %d daily schedule(s) are next due", len(plans))
             return now
 
-    async def _plan_next(self, guild_id: int, now: datetime) -> None:
-        """Record when the schedule needs the next look (its next not-yet-posted date's time)."""
+    async def _next_look(self, schedule: Schedule | None, guild_id: int,
+                         now: datetime) -> tuple[Schedule, datetime] | None:
+        """When the schedule needs the next look (its next not-yet-posted date's time); ``schedule`` None: it
+        changed in this pass and is read again."""
         try:
-            schedule = await self.store.get_schedule(guild_id)
+            if schedule is None:
+                schedule = await self.store.get_schedule(guild_id)
             if schedule is None or not schedule.active:
-                return
+                return None
             try:
                 at, zone = parse_local_time(schedule.local_time), parse_zone(schedule.timezone)
                 upcoming = next_due(at, zone, now, schedule.last_posted_on)
             except UserError:
                 upcoming = now + timedelta(days=1)  # reported by the pass; look again tomorrow, not every pass
-            await self.store.set_next_due(schedule, upcoming)
         except Exception:
             logger.exception("guild %s: could not plan the next daily question", guild_id)
+            return None
+        return schedule, upcoming
 
-    async def _run_schedule(self, schedule: Schedule, now: datetime) -> None:
-        """Post the schedule's question if it is due; a failed date is not tried again (one attempt a day)."""
+    async def _run_schedule(self, schedule: Schedule, now: datetime) -> bool:
+        """Post the schedule's question if it is due; a failed date is not tried again (one attempt a day).
+        True when the schedule was touched (posted or a date marked as handled)."""
         at, zone = parse_local_time(schedule.local_time), parse_zone(schedule.timezone)
         d = decide(at, zone, now, schedule.last_posted_on, self.grace)
         if d.post and d.daily_date is not None:
@@ -205,10 +217,14 @@ class DailyRunner(Runner):
             await self.store.skip_daily_through(schedule.guild_id, d.daily_date)
             logger.info("guild %s: daily question of %s missed by more than the grace window; skipped",
                         schedule.guild_id, d.daily_date)
+        else:
+            return False
+        return True
 
-    async def _guarded(self, guild_id: int, work: Coroutine[Any, Any, Any]) -> None:
+    async def _guarded(self, guild_id: int, work: Coroutine[Any, Any, Any]) -> Any:
+        """The work's result; None when it failed (logged, and the server's admins told)."""
         try:
-            await work
+            return await work
         except Exception as error:
             logger.exception("guild %s: daily question failed", guild_id)
             await self.surface.notify_admins(guild_id, "⚠️ " + (str(error) if isinstance(error, UserError)

@@ -9,6 +9,7 @@ until the smallest future value; nothing reads every schedule or every open post
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime
 
 from bot.store.db import Database, date_text, from_us, to_us
@@ -31,6 +32,16 @@ _DUE_REVEALS = (f"SELECT {POST_COLUMNS} FROM posts WHERE closed_at IS NULL AND k
 _NEXT_REVEAL = "SELECT min(closes_at) AS at FROM posts WHERE closed_at IS NULL AND kind = ? AND closes_at > ?"
 _OPEN_OF_GUILD = (f"SELECT {POST_COLUMNS} FROM posts WHERE guild_id = ? AND kind = ? "  # noqa: S608
                   "AND closed_at IS NULL ORDER BY posted_at, id")
+
+
+def _next_due_params(schedule: Schedule, at: datetime) -> dict[str, object]:
+    return {
+        "at": to_us(at),
+        "guild_id": schedule.guild_id,
+        "local_time": schedule.local_time,
+        "timezone": schedule.timezone,
+        "last_posted_on": date_text(schedule.last_posted_on) if schedule.last_posted_on else "",
+    }
 
 
 def _kind(kind: str) -> str:
@@ -57,15 +68,15 @@ class ScalingMixin:
     async def set_next_due(self, schedule: Schedule, at: datetime) -> bool:
         """Record when the scheduler must next look at ``schedule``; False (nothing written) when the schedule
         changed since it was read, so a concurrent /daily set keeps its immediate look."""
-        params = {
-            "at": to_us(at),
-            "guild_id": schedule.guild_id,
-            "local_time": schedule.local_time,
-            "timezone": schedule.timezone,
-            "last_posted_on": date_text(schedule.last_posted_on) if schedule.last_posted_on else "",
-        }
         async with self._db.transaction() as tx:
-            return await tx.execute(_SET_NEXT_DUE, params) > 0
+            return await tx.execute(_SET_NEXT_DUE, _next_due_params(schedule, at)) > 0
+
+    async def set_next_due_many(self, plans: Iterable[tuple[Schedule, datetime]]) -> None:
+        """`set_next_due` for many schedules in one transaction (a scheduler pass writes its plans at once)."""
+        rows = [_next_due_params(schedule, at) for schedule, at in plans]
+        if rows:
+            async with self._db.transaction() as tx:
+                await tx.executemany(_SET_NEXT_DUE, rows)
 
     async def due_reveals(self, kind: str, now: datetime) -> list[Post]:
         """Open posts of a kind whose ``closes_at`` has come, earliest first."""

@@ -95,3 +95,12 @@ async def test_due_queries_search_their_index(store: Store, db_path: Path, sql: 
         steps = [row[3] for row in conn.execute("EXPLAIN QUERY PLAN " + sql, params)]
     assert any(s.startswith("SEARCH") and index in s for s in steps), steps
     assert not any(s.startswith("SCAN") for s in steps), steps
+
+
+async def test_a_pass_writes_its_plans_at_once_and_skips_stale_ones(store: Store) -> None:
+    first, second = await schedule(store, 1), await schedule(store, 2)
+    await schedule(store, 2, local_time="07:00")  # changed after the pass read it
+    await store.set_next_due_many([(first, T0 + timedelta(hours=2)), (second, T0 + timedelta(hours=2))])
+    await store.set_next_due_many([])
+    assert [s.guild_id for s in await store.due_schedules(T0)] == [2]
+    assert await store.next_schedule_due(T0) == T0 + timedelta(hours=2)
