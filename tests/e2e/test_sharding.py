@@ -15,16 +15,22 @@ import sys
 from collections.abc import AsyncIterator, Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
+import aiohttp
 import asyncpg
 import pytest
 
+from bot.app import ShardedVivaBot, VivaBot, make_bot
+from bot.config import Settings
+from bot.sharding import ShardPlan
 from bot.store import Store, open_store
-from tests.e2e.fake import Channel, Discord, FakeDiscord, Guild, Member, Message
+from tests.e2e.fake import Channel, Discord, FakeDiscord, Guild, Member, Message, start_client
 from tests.e2e.fake.gateway import shard_of
 from tests.e2e.fake.tls import certificates
 from tests.e2e.scenarios.conftest import TEST_BANKS, answer, good_answer, prompt_of
 from tests.support import postgres
+from tests.support.clock import FakeClock
 
 ROOT = Path(__file__).resolve().parents[2]
 SHARDS = 2
@@ -203,5 +209,41 @@ async def test_two_processes_share_the_guilds_post_once_and_lose_no_acknowledged
     finally:
         for worker in workers:
             worker.stop()
+        await fake.stop()
+    fake.check_violations()
+
+
+async def test_one_process_can_run_every_shard(tmp_path: Path) -> None:
+    """``--shard-count 2`` without ``--shards``: one process, two gateway connections, every guild served."""
+    fake = FakeDiscord()
+    await fake.start()
+    try:
+        guilds = [guild_on_shard(fake, f"Shard {shard} guild", shard) for shard in range(SHARDS)]
+        values: dict[str, Any] = {"DISCORD_TOKEN": fake.token, "VIVA_DB": str(tmp_path / "viva.db"),
+                                  "VIVA_BANKS": str(TEST_BANKS)}
+        settings = Settings(_env_file=None, **values)  # type: ignore[call-arg]
+
+        def make(connector: aiohttp.BaseConnector) -> VivaBot:
+            bot = make_bot(settings, ShardPlan.from_args(None, SHARDS), connector=connector,
+                           clock=FakeClock(datetime(2026, 3, 27, 10, tzinfo=UTC)))
+
+            async def at_once(shard_id: int | None, *, initial: bool = False) -> None:
+                """No 5-second wait between the shards' IDENTIFYs (Discord's rate; the fake has none)."""
+
+            bot.before_identify_hook = at_once  # type: ignore[method-assign]
+            return bot
+
+        async with start_client(fake, make, within=30) as bot:
+            assert isinstance(bot, ShardedVivaBot) and bot.shard_count == SHARDS
+            assert sorted(s.shard or (-1, 0) for s in fake.gateway.identified) == [(0, SHARDS), (1, SHARDS)]
+            assert sorted(shard for shard, _ in bot.latencies) == [0, 1]
+            discord = Discord(fake, timeout=15)
+            for guild in guilds:
+                channel, alice = guild.text_channels[0], guild.member_named("alice")
+                r = await discord.slash(alice, "quiz start", channel=channel, bank="trivia", count=1, seconds=30)
+                assert not r.ephemeral
+                question = await discord.next_message(channel)
+                assert "Answer saved" in await answer(discord, alice, question, good_answer(prompt_of(question)))
+    finally:
         await fake.stop()
     fake.check_violations()
