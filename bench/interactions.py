@@ -1,6 +1,7 @@
 """N members click Answer and submit on one question, against the fake Discord: VivaBot vs a minimal bot.
 
-For each N (default 50, 200, 1000) every member clicks the question's button and submits the modal, all at once.
+For each N (default 50, 200, 1000) every member clicks the question's button at once; once every modal is open,
+every member submits at once.
 Printed per bot: p50/p99 of click → modal (the button's callback reaching Discord) and of submit → receipt
 (the submission's own response, or the follow-up after a deferral), the slowest callback of all, and the ratios
 Viva / minimal. The minimal bot is measured on the same harness in the same run: its button opens a modal and
@@ -116,13 +117,16 @@ def pct(values: list[float], q: float) -> float:
     return ordered[max(0, math.ceil(q * len(ordered)) - 1)]
 
 
-async def member_answers(story: Discord, member: Member, question: Message, text: str, run: Run,
-                         receipts: list[str]) -> None:
-    """One member: click, then submit; time both."""
+async def click(story: Discord, member: Member, question: Message, run: Run) -> None:
+    """One member clicks Answer; time until the modal is Discord's."""
     t = time.perf_counter()
     r = await story.click(member, question, "Answer")
     run.clicks.append(time.perf_counter() - t)
     assert r.modal is not None, r
+
+
+async def submit(story: Discord, member: Member, text: str, run: Run, receipts: list[str]) -> None:
+    """One member submits the modal; time until the receipt is Discord's."""
     t = time.perf_counter()
     r = await story.submit_modal(member, response=text)
     receipts.append(await receipt_text(r))
@@ -138,9 +142,10 @@ async def receipt_text(r: InteractionResult) -> str:
 
 async def crowd(story: Discord, members: list[Member], question: Message, text: Callable[[int], str]) -> tuple[
         Run, list[str]]:
-    """Every member answers at once."""
+    """Every member clicks at once; once every modal is open, every member submits at once."""
     run, receipts = Run([], []), []
-    await asyncio.gather(*(member_answers(story, m, question, text(i), run, receipts) for i, m in enumerate(members)))
+    await asyncio.gather(*(click(story, m, question, run) for m in members))
+    await asyncio.gather(*(submit(story, m, text(i), run, receipts) for i, m in enumerate(members)))
     return run, receipts
 
 

@@ -9,14 +9,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from bot.errors import SessionError
-from bot.rounds.surface import (
-    Card,
-    Place,
-    PlaceGone,
-    QuestionCard,
-    RevealCard,
-    SurfaceError,
-)
+from bot.rounds.surface import Card, Place, PlaceGone, QuestionCard, RevealCard
 
 
 @dataclass
@@ -119,4 +112,4 @@ class MemorySurface:
         self.changed.set()
 
 
-__all__ = ["MemorySurface", "Sent", "SurfaceError"]
+__all__ = ["MemorySurface", "Sent"]
