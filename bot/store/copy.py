@@ -18,6 +18,7 @@ from pathlib import Path
 from bot.store.api import Store, open_store
 from bot.store.db import Database, Tx
 from bot.store.errors import StoreError
+from bot.store.pg import PgTx
 
 logger = logging.getLogger(__name__)
 
@@ -125,7 +126,11 @@ async def _copy_table(source: Database, tx: Tx, table: Table, columns: tuple[str
         rows = await source.fetchall(read, (CHUNK, copied))
         if not rows:
             return copied
-        await tx.executemany(write, [tuple(r[i] for i in range(len(columns))) for r in rows])
+        values = [tuple(r[i] for i in range(len(columns))) for r in rows]
+        if isinstance(tx, PgTx):
+            await tx.copy_rows(table.name, columns, values)
+        else:
+            await tx.executemany(write, values)
         copied += len(rows)
 
 

@@ -142,6 +142,13 @@ class PgTx(Tx):
         except asyncpg.IntegrityConstraintViolationError as exc:
             raise integrity_error(exc) from exc
 
+    async def copy_rows(self, table: str, columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:
+        """Bulk-insert rows with PostgreSQL's COPY protocol (for `db copy`: many times faster than INSERTs)."""
+        try:
+            await self.conn.copy_records_to_table(table, records=rows, columns=list(columns))
+        except asyncpg.IntegrityConstraintViolationError as exc:
+            raise integrity_error(exc) from exc
+
     async def fetchall(self, sql: str, params: Params = ()) -> list[Row]:
         """Run a statement (SELECT or ... RETURNING) and return all rows."""
         text, args = bind(sql, params)

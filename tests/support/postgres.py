@@ -70,10 +70,11 @@ class PostgresServer:
         shutil.rmtree(self.root, ignore_errors=True)
 
 
-def start(bin_dir: Path) -> PostgresServer:
+def start(bin_dir: Path, *, fsync: bool = False) -> PostgresServer:
     """initdb a new cluster in a temp dir and start it on 127.0.0.1 (trust auth, superuser ``viva``).
 
-    fsync is off: the tests kill clients, never this server, so they need no flush to disk and run faster.
+    fsync is off by default: the tests kill clients, never this server, so they need no flush to disk and run
+    faster. Benchmarks turn it on, to compare with SQLite's synchronous=FULL.
     """
     root = Path(tempfile.mkdtemp(prefix="viva-pg-"))
     as_user: list[str] = []
@@ -85,8 +86,8 @@ def start(bin_dir: Path) -> PostgresServer:
     try:
         server.run("initdb", "-D", str(server.data), "-U", SUPERUSER, "-A", "trust", "-E", "UTF8", "--locale=C",
                    "--no-sync")
-        options = (f"-p {server.port} -k {root} -c listen_addresses=127.0.0.1 -c fsync=off "
-                   "-c full_page_writes=off -c max_connections=200")
+        durability = "" if fsync else "-c fsync=off -c full_page_writes=off "
+        options = f"-p {server.port} -k {root} -c listen_addresses=127.0.0.1 {durability}-c max_connections=200"
         server.run("pg_ctl", "-D", str(server.data), "-l", str(root / "server.log"), "-o", options, "-w", "start")
     except subprocess.CalledProcessError as exc:
         shutil.rmtree(root, ignore_errors=True)
