@@ -242,12 +242,14 @@ class AnswerWriter:
                 existing = {r[0] for r in await tx.fetchall(_EXISTING_POSTS[tx.dialect], (arg,))}
         self.batches += 1
         # Committed: now, and only now, tell the callers.
+        won: set[tuple[int, int]] = set()  # a second answer of a member in the same batch lost to the first
         for pending in batch:
             key = (pending.params["post_id"], pending.params["user_id"])
             row = inserted.pop(key, None)
             if row is not None:
+                won.add(key)
                 _succeed(pending, answer_from_row(row))
-            elif key[0] in existing:
+            elif key in won or key[0] in existing:
                 _fail(pending, AlreadyAnswered(key[0], key[1]))
             else:
                 _fail(pending, PostNotFound(key[0]))
