@@ -9,6 +9,10 @@ Builds a database of N answers (default 1,000,000) from 20,000 members over 200 
 
     .venv/bin/python bench/store.py                 # the full run (a few minutes)
     .venv/bin/python bench/store.py --answers 50000 # a quick run
+
+This is SQLite against itself without indexes. SQLite and PostgreSQL side by side on the same data (group-commit
+throughput, leaderboard p50/p99, PostgreSQL started like the tests do) is bench/backends.py
+(``--answers 1000000`` for 1M answers); the daily scheduler at 10,000 servers is bench/scale.py.
 """
 
 from __future__ import annotations
