@@ -343,7 +343,10 @@ def is_weak(key: str) -> bool:
 NEGATOR_KEYS = frozenset({"not", "nothing"})
 # After these, polarity is unclear ("avoid hard-coding" = "do not hard-code", but "avoid it by locking in order"):
 # the next words are never read as positive or negative.
-_UNCLEAR_KEYS = frozenset({"avoid", "prevent", "stop", "instead", "unlik", "rather", "except"})
+_UNCLEAR_WORDS = frozenset(
+    {"avoid", "avoids", "avoided", "avoiding", "prevent", "prevents", "prevented", "preventing", "instead", "unlike",
+     "rather", "except"}
+)  # fmt: skip
 NEGATION_SCOPE = 4  # content words after a negator that it governs
 _INSTEAD = {("instead", "of"), ("rather", "than")}
 _CLAUSE_WORDS = frozenset(
@@ -354,14 +357,14 @@ _CLAUSE_END = ",;:.!?)"
 
 
 POSITIVE, NEGATED, UNCLEAR = 0, 1, 2
-_POLARITY_KEYS = NEGATOR_KEYS | _UNCLEAR_KEYS  # "instead" and "rather" are among the unclear keys
+_BASE = itemgetter(1)  # Token.base
 _KEY = itemgetter(2)  # Token.key
 
 
 def negated_flags(text: str) -> tuple[list[Token], list[int]]:
     """The tokens of a text (as ``tokenize``) and, per token, its polarity: POSITIVE, NEGATED or UNCLEAR."""
     plain = tokenize(text)
-    if _POLARITY_KEYS.isdisjoint(map(_KEY, plain)):
+    if NEGATOR_KEYS.isdisjoint(map(_KEY, plain)) and _UNCLEAR_WORDS.isdisjoint(map(_BASE, plain)):
         return plain, [POSITIVE] * len(plain)  # no negation anywhere: the common case, one pass
     tokens: list[Token] = []
     breaks: list[bool] = []
@@ -386,7 +389,7 @@ def negated_flags(text: str) -> tuple[list[Token], list[int]]:
             scope, state = (0 if breaks[j] and tok.base == "no" else NEGATION_SCOPE), NEGATED
         elif j + 1 < len(tokens) and (tok.base, tokens[j + 1].base) in _INSTEAD:
             scope, state = NEGATION_SCOPE + 1, NEGATED  # the "of"/"than" is a stopword, not counted below
-        elif key in _UNCLEAR_KEYS:
+        elif tok.base in _UNCLEAR_WORDS:
             scope, state = NEGATION_SCOPE, UNCLEAR
         elif key in _CLAUSE_WORDS:
             scope = 0
