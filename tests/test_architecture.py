@@ -40,6 +40,12 @@ def test_domain_code_does_not_import_discord(path: Path) -> None:
     assert not {"discord", "aiohttp"} & _imports(path)
 
 
+@pytest.mark.parametrize("path", _modules("ui"), ids=lambda p: str(p.relative_to(BOT)))
+def test_ui_does_not_import_the_bot(path: Path) -> None:
+    """bot/app.py imports the UI; the UI needs only what it is given (no import circle, not even for typing)."""
+    assert not {"bot.app", "bot.cogs"} & _imports(path, depth=2)
+
+
 @pytest.mark.parametrize("path", _modules("cogs"), ids=lambda p: str(p.relative_to(BOT)))
 def test_cogs_do_not_import_the_store(path: Path) -> None:
     assert "bot.store" not in _imports(path, depth=2)
