@@ -767,6 +767,7 @@ def _contradiction(
     others: dict[str, frozenset[str]] | None = None,
     own_words: frozenset[str] = frozenset(),
     own_numbers: frozenset[str] = frozenset(),
+    full: Table | None = None,
 ) -> tuple[str, str] | None:
     """(said, expected) when the response states this phrasing with a different number, an opposite word, a
     flipped polarity or a broken order; else None. ``share`` is the point's best share read strictly.
@@ -803,8 +804,8 @@ def _contradiction(
         near = set(at)
         lo, hi = min(at) - SLACK, max(at) + SLACK
         for i, opposite in ph.opposed:
-            if any(lo <= q <= hi for q, _ in table.get(ph.keys[i], ())):
-                continue  # the point's own word is said there too: no swap
+            if any(lo <= q <= hi for q, _ in (full or table).get(ph.keys[i], ())):
+                continue  # the point's own word is said there too, typo or not: no swap
             for key in opposite:
                 for p in keypos.get(key, ()):
                     if near.intersection(range(p - 2, p + 3)):  # next to the words that state the point
@@ -952,7 +953,7 @@ def cover(matcher: Matcher, tokens: list[Token], flags: list[int] | None = None)
             for ph in point.phrasings:
                 contradiction = _contradiction(
                     ph, exact, pairs, best, negpos, numbers, keypos, tokens, token_of, ellipsis,
-                    numbers_of.get(point.text), _words_of(point), _numbers_in(point),
+                    numbers_of.get(point.text), _words_of(point), _numbers_in(point), table,
                 )
                 if contradiction is not None:
                     said, expected = contradiction
