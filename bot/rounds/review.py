@@ -145,7 +145,7 @@ class ReviewRunner(Runner):
             raise SessionError("You just answered this card. Press **Next** for the next one.")
         g = grade(question, text)
         card = await self.store.record_review(user_id, ref, question.topic, score=g.score,
-                                              passed=g.verdict == "pass", at=now)
+                                              passed=g.passed, at=now)
         summary = await self.store.review_summary(user_id, now)
         return ReviewOutcome(question, g, card, summary.due)
 

@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from bot.bank.models import KeyPoint, Question
+from bot.bank.models import DEFAULT_PASS_SCORE, KeyPoint, Question
 from bot.errors import SessionError
 from bot.grading import Contradiction, Grade, grade
 from bot.grading.grade import key_points_of
@@ -33,7 +33,6 @@ class InterviewState(QuestionCursor):
 
     bank: str
     question_ids: list[str]
-    dm: bool = False
     index: int = 0
     phase: Phase = "answer"
     post_id: int | None = None
@@ -331,7 +330,7 @@ class Report:
     study_topics: list[str]
 
 
-def report(state: InterviewState, pass_score: float = 0.6) -> Report:
+def report(state: InterviewState, pass_score: float = DEFAULT_PASS_SCORE) -> Report:
     """Average score and topics to study (those whose average fell below the pass score), weakest first."""
     results = state.results
     avg = sum(r["score"] for r in results) / len(results) if results else 0.0

@@ -296,3 +296,10 @@ def test_standing_by_the_challenged_words_keeps_the_contradiction() -> None:
     turn = take_answer(state, q, "Yes, I am sure.")
     assert turn.final is not None and turn.final.contradictions
     assert state.results[0]["contradictions"][0]["said"] == "it sends a 301 permanent redirect to the new URL"
+
+
+def test_a_state_saved_before_dm_was_dropped_still_resumes() -> None:
+    saved = {"bank": "flask", "question_ids": ["a", "b"], "dm": True, "index": 1, "phase": "answer"}
+    state = InterviewState.from_dict(saved)
+    assert (state.current_id, state.phase) == ("b", "answer")
+    assert "dm" not in state.to_dict()
