@@ -27,6 +27,7 @@ from bot.rounds.appeals import AppealDesk
 from bot.rounds.content import ContentDesk
 from bot.sharding import ShardPlan
 from bot.store import Store, StoreError, open_store
+from bot.store.pg import redact
 from bot.tree import VivaTree, observed
 from bot.ui.appeals import COMPONENTS as APPEAL_COMPONENTS
 from bot.ui.appeals import DiscordAppealSurface
@@ -230,7 +231,7 @@ def run_bot(settings: Settings, plan: ShardPlan | None = None, *,
                      "Intents → Message Content Intent.")
         return 2
     except StoreError as exc:
-        logger.error("cannot open the database %s: %s", settings.db_path, exc)
+        logger.error("cannot open the database %s: %s", redact(str(settings.db_path)), exc)
         return 2
     except (aiohttp.ClientError, OSError) as exc:
         logger.error("cannot reach Discord: %s", exc)
