@@ -23,14 +23,17 @@ class GuildSettings:
 
 _COLUMNS = "guild_id, timezone, spoilers, quiz_role_id, default_bank"
 _GET = f"SELECT {_COLUMNS} FROM guild_settings WHERE guild_id = ?"  # noqa: S608 (a constant column list)
+# Only the settings being changed are written (`set_<name>` = 1), in one statement: two changes of different
+# settings at once (two connections on PostgreSQL) both land, neither overwrites the other with a stale value.
 _UPSERT = f"""
 INSERT INTO guild_settings ({_COLUMNS})
 VALUES (:guild_id, :timezone, :spoilers, :quiz_role_id, :default_bank)
 ON CONFLICT (guild_id) DO UPDATE SET
-    timezone = excluded.timezone,
-    spoilers = excluded.spoilers,
-    quiz_role_id = excluded.quiz_role_id,
-    default_bank = excluded.default_bank
+    timezone = CASE WHEN :set_timezone = 1 THEN excluded.timezone ELSE guild_settings.timezone END,
+    spoilers = CASE WHEN :set_spoilers = 1 THEN excluded.spoilers ELSE guild_settings.spoilers END,
+    quiz_role_id = CASE WHEN :set_quiz_role_id = 1 THEN excluded.quiz_role_id ELSE guild_settings.quiz_role_id END,
+    default_bank = CASE WHEN :set_default_bank = 1 THEN excluded.default_bank ELSE guild_settings.default_bank END
+RETURNING {_COLUMNS}
 """  # noqa: S608 (constant column list)
 
 
@@ -74,20 +77,12 @@ class SettingsMixin:
     async def update_settings(self, guild_id: int, /, **changes: Any) -> GuildSettings:
         """Change some of timezone, spoilers, quiz_role_id, default_bank; ValueError for anything else."""
         _validate(changes)
+        default = GuildSettings(guild_id)
+        values: dict[str, Any] = {"guild_id": guild_id}
+        for name in _FIELDS:
+            values[name] = changes.get(name, getattr(default, name))
+            values[f"set_{name}"] = int(name in changes)
+        values["spoilers"] = int(values["spoilers"])
         async with self._db.transaction() as tx:
-            current = _row(guild_id, await tx.fetchone(_GET, (guild_id,)))
-            values = {
-                "guild_id": guild_id,
-                "timezone": changes.get("timezone", current.timezone),
-                "spoilers": int(changes.get("spoilers", current.spoilers)),
-                "quiz_role_id": changes.get("quiz_role_id", current.quiz_role_id),
-                "default_bank": changes.get("default_bank", current.default_bank),
-            }
-            await tx.execute(_UPSERT, values)
-        return GuildSettings(
-            guild_id=guild_id,
-            timezone=values["timezone"],
-            spoilers=bool(values["spoilers"]),
-            quiz_role_id=values["quiz_role_id"],
-            default_bank=values["default_bank"],
-        )
+            row = await tx.fetchone(_UPSERT, values)
+        return _row(guild_id, row)

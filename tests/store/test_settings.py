@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from pathlib import Path
 
 import pytest
@@ -54,3 +55,15 @@ async def test_settings_survive_a_restart(db_path: Path) -> None:
         assert await again.get_settings(5) == GuildSettings(5, "America/New_York", True)
     finally:
         await again.close()
+
+
+async def test_concurrent_changes_of_different_settings_all_land(store: Store) -> None:
+    # On PostgreSQL these run on several connections at once; a read-then-write update would lose some.
+    for guild in range(100, 110):
+        await asyncio.gather(
+            store.update_settings(guild, timezone="Europe/Berlin"),
+            store.update_settings(guild, spoilers=True),
+            store.update_settings(guild, quiz_role_id=42),
+            store.update_settings(guild, default_bank="flask"),
+        )
+        assert await store.get_settings(guild) == GuildSettings(guild, "Europe/Berlin", True, 42, "flask")
