@@ -24,7 +24,6 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from rapidfuzz import process
-from rapidfuzz.distance import OSA
 
 from bot.bank.models import KeyPoint, Question
 from bot.grading import grade
@@ -108,16 +107,19 @@ def make_response(question: Question, rng: random.Random) -> str:
     return text[0].upper() + text[1:] + "."
 
 
-def record_primitives(pairs: list[tuple[Question, str]]) -> list[list[tuple[str, list[str], float]]]:
-    """For each response, the rapidfuzz calls grade() makes: (query, choices, score_cutoff)."""
-    calls: list[tuple[str, list[str], float]] = []
+Call = tuple[str, list[str], float, Any]
+
+
+def record_primitives(pairs: list[tuple[Question, str]]) -> list[list[Call]]:
+    """For each response, the rapidfuzz calls grade() makes: (query, choices, score_cutoff, scorer)."""
+    calls: list[Call] = []
     real = process.extract
 
     def recorder(query: str, choices: Any, **kwargs: Any) -> Any:
-        calls.append((query, list(choices), kwargs["score_cutoff"]))
+        calls.append((query, list(choices), kwargs["score_cutoff"], kwargs["scorer"]))
         return real(query, choices, **kwargs)
 
-    per_response: list[list[tuple[str, list[str], float]]] = []
+    per_response: list[list[Call]] = []
     keypoints_module.process.extract = recorder
     try:
         for question, response in pairs:
@@ -146,10 +148,10 @@ def _time_each(items: list[Any], fn: Callable[[Any], object]) -> tuple[float, li
     return total, latencies
 
 
-def _bare(calls: list[tuple[str, list[str], float]]) -> None:
+def _bare(calls: list[Call]) -> None:
     """The recorded rapidfuzz calls, with nothing around them."""
-    extract, scorer = process.extract, OSA.normalized_similarity
-    for query, choices, cutoff in calls:
+    extract = process.extract
+    for query, choices, cutoff, scorer in calls:
         extract(query, choices, scorer=scorer, score_cutoff=cutoff, limit=None)
 
 

@@ -27,6 +27,7 @@ from bot.grading.normalize import (
     UNCLEAR,
     WEAK_WEIGHT,
     Token,
+    english_keys,
     is_number,
     is_weak,
     join_key,
@@ -62,6 +63,8 @@ CONTRADICTION_SHARE = 0.65  # share the point reaches when polarity and order ar
 SYNONYM_SIMILARITY = 1.0  # a response word from a key's synonym group (``synonyms.py``) counts as the key
 SLACK = 2  # extra response positions allowed on each side of a key point's own length
 _SCORER = OSA.normalized_similarity
+_DISTANCE = OSA.distance
+_ENGLISH = english_keys()
 # rapidfuzz compares a normalised cutoff with a little float error: 1 - 1/7 - 1e-9 rejects a score of exactly
 # 1 - 1/7. Scores are fractions edits/length, so a slack of 1e-6 admits nothing else.
 _CUTOFF_SLACK = 1e-6
@@ -110,6 +113,8 @@ class Point:
     phrasings: tuple[Phrasing, ...]
     anchors: frozenset[str] = frozenset()  # the entities this point is about ("WHERE" in "WHERE filters rows")
     checkable: bool = False  # a phrasing has a number, an opposite word, a negation or an order to contradict
+    texts: tuple[str, ...] = ()  # the text of each phrasing
+    phrasing_anchors: tuple[frozenset[str], ...] = ()  # per phrasing, the entity it names (when the point names none)
 
 
 @dataclass(frozen=True, slots=True)
@@ -132,6 +137,8 @@ class Matcher:
     synonyms: tuple[tuple[str, tuple[str, ...]], ...] = ()  # response key → vocabulary keys it counts as
     prompt_reference: tuple[tuple[str, float], ...] = ()  # the model answer's words that the prompt uses too
     entities: frozenset[str] = frozenset()  # the things the question contrasts (list/tuple, WHERE/HAVING)
+    raw_words: tuple[str, ...] = ()  # unstemmed vocabulary words whose stem differs (typos matched on the raw word)
+    raw_keys: tuple[str, ...] = ()  # the vocabulary key of each of ``raw_words``
 
 
 @dataclass(frozen=True, slots=True)
@@ -282,10 +289,12 @@ def _points(key_points: tuple[KeyPoint, ...], prompt_keys: frozenset[str]) -> tu
     """Prepare key points (those with no usable phrasing or no weight are dropped)."""
     points: list[Point] = []
     for kp in key_points:
-        phrasings = tuple(p for p in (_phrasing(t, prompt_keys) for t in kp.phrasings if t.strip()) if p)
+        prepared = [(t, p) for t in kp.phrasings if t.strip() and (p := _phrasing(t, prompt_keys)) is not None]
+        phrasings = tuple(p for _, p in prepared)
         if phrasings and kp.weight > 0:
             checkable = any(ph.numbers or ph.opposed or ph.polar or ph.ordered for ph in phrasings)
-            points.append(Point(kp.text, float(kp.weight), phrasings, checkable=checkable))
+            texts = tuple(t for t, _ in prepared)
+            points.append(Point(kp.text, float(kp.weight), phrasings, checkable=checkable, texts=texts))
     return tuple(points)
 
 
@@ -323,42 +332,79 @@ def _contrasted(prompt: str) -> frozenset[str]:
     return frozenset(k for k in out if len(k) > 1)
 
 
+def _named_entities(points: tuple[Point, ...]) -> frozenset[str]:
+    """Things the key points themselves keep apart when the prompt contrasts nothing: specific words that each
+    name two or more points and never share a point with another such word ("Werkzeug" and "Jinja2")."""
+    where: dict[str, set[int]] = {}
+    for n, point in enumerate(points):
+        for t in tokenize(point.text):
+            if not t.stop and not is_weak(t.key) and not is_number(t.key) and t.key not in NEGATOR_KEYS:
+                where.setdefault(t.key, set()).add(n)
+    names = {k: ns for k, ns in where.items() if len(ns) >= 2}
+    apart = [k for k, ns in names.items() if all(not (ns & other) for j, other in names.items() if j != k)]
+    return frozenset(apart) if len(apart) >= 2 else frozenset()
+
+
+def _first_named(text: str, candidates: frozenset[str]) -> frozenset[str]:
+    """The first of the candidate entities a text names (empty if none)."""
+    return frozenset(next(([t.key] for t in tokenize(text) if t.key in candidates), []))
+
+
 def _anchor(
     points: tuple[Point, ...], prompt: str, prompt_keys: frozenset[str]
 ) -> tuple[tuple[Point, ...], frozenset[str]]:
     """Points with the contrasted entities they are about, and those entities.
 
-    An entity is one of the things the prompt contrasts ("WHERE and HAVING", "a list and a tuple") that a key
-    point names. With two of them or more, a point's words said about the other one ("HAVING filters rows
-    before grouping") are a swap.
+    An entity is one of the things the prompt contrasts ("WHERE and HAVING", "a list and a tuple") or, when it
+    contrasts nothing, one the key points keep apart (``_named_entities``). A point is about the first entity
+    its text names; a point whose text names none ("mutable versus immutable") is, per phrasing, about the
+    first entity that phrasing names ("a list is mutable"). With two entities or more, a point's words said
+    about the other one ("HAVING filters rows before grouping") are a swap.
     """
     candidates = _contrasted(prompt)
-    # the subject: the first contrasted thing a point names ("threads share the memory of their process")
-    named = [{k for k in [t.key for t in tokenize(p.text) if t.key in candidates][:1]} for p in points]
-    entities = frozenset().union(*named) if named else frozenset()
-    if len(entities) < 2:
+    for attempt in (candidates, None):
+        if attempt is None:
+            candidates = _named_entities(points)
+        named = [_first_named(p.text, candidates) for p in points]
+        per_phrasing = [
+            () if keys else tuple(_first_named(t, candidates) for t in p.texts)
+            for p, keys in zip(points, named, strict=True)
+        ]
+        entities = frozenset().union(*named, *(a for pa in per_phrasing for a in pa))
+        if len(entities) >= 2:
+            break
+    else:
         return points, frozenset()
     anchored = tuple(
-        dataclasses.replace(p, anchors=frozenset(keys)) if keys else p for p, keys in zip(points, named, strict=True)
+        dataclasses.replace(p, anchors=keys, phrasing_anchors=pa)
+        for p, keys, pa in zip(points, named, per_phrasing, strict=True)
     )
     return anchored, entities
 
 
 def _swap(
-    point: Point, at: list[int], entity_pos: list[tuple[int, str, str]], table: Table
-) -> tuple[str, str] | None:
-    """(rival said, entity expected) when the words of a point are said about another entity of the question.
+    point: Point, k: int, at: list[int], entity_pos: list[tuple[int, str, str]], table: Table
+) -> tuple[tuple[str, str], frozenset[str]] | None:
+    """((rival said, entity expected), anchors) when the words of a point are said about another entity of the
+    question; ``k`` is the point's best phrasing and ``table`` holds no entity word (a point that names its
+    entity, "Werkzeug handles routing", is stated by its other words).
 
     Not when the point's own entity stands next to any occurrence of its words ("a stack is last in, first
     out; a queue is first in, first out" states the queue point, though "first out" also follows "stack").
     """
-    if not point.anchors or not at:
+    anchors, phrasings, text = point.anchors, point.phrasings, point.text
+    if not anchors and point.phrasing_anchors:
+        anchors, phrasings, text = point.phrasing_anchors[k], point.phrasings[k : k + 1], point.texts[k]
+        at = _best_window(phrasings[0], table)[1]
+    elif anchors:
+        at = _best_window(point.phrasings[k], table)[1]
+    if not anchors or not at:
         return None
-    mine = [p for p, k, _ in entity_pos if k in point.anchors]
+    mine = [p for p, k, _ in entity_pos if k in anchors]
     if mine:  # the point's words said right after its own entity, nearly as fully as anywhere: no swap
-        best = max(_best_window(ph, table)[0] for ph in point.phrasings)
+        best = max(_best_window(ph, table)[0] for ph in phrasings)
         starts = sorted({p for p, _, _ in entity_pos})
-        for ph in point.phrasings:
+        for ph in phrasings:
             reach = len(ph.keys) + 2 * SLACK
             # after each mention of its own entity, up to the next mention of any entity
             spans = [(e - 1, min([s for s in starts if s > e] + [e + reach + 1])) for e in mine]
@@ -372,13 +418,13 @@ def _swap(
     lo, hi = min(at), max(at)
     words = set(at)  # an entity that is itself one of the point's matched words ("a merge commit") is no subject
     inside = [(p, k, s) for p, k, s in entity_pos if lo < p <= hi and p not in words]
-    if any(k in point.anchors for _, k, _ in inside):
+    if any(k in anchors for _, k, _ in inside):
         return None
     before = [(p, k, s) for p, k, s in entity_pos if lo - ENTITY_REACH <= p <= lo]
     subject = before[-1:] or inside[:1]
-    if subject and subject[0][1] not in point.anchors:
-        named = next((t.surface for t in tokenize(point.text) if t.key in point.anchors), sorted(point.anchors)[0])
-        return subject[0][2], named
+    if subject and subject[0][1] not in anchors:
+        named = next((t.surface for t in tokenize(text) if t.key in anchors), sorted(anchors)[0])
+        return (subject[0][2], named), anchors
     return None
 
 
@@ -440,6 +486,7 @@ def build_matcher(
             vocab.update(ph.keys)
             pair_keys.update(k for k, _ in ph.pairs)
     fallback = sorted(k for k in vocab if k in prompt_keys or key_of(k)[2])
+    raw = _raw_words(points + extra, ref_all, set(fallback) | prompt_keys)
     exact = sorted(k for k in vocab if max_edits(k) == 0 and k not in fallback)
     fuzzy = sorted(
         (k, 1.0 - max_edits(k) / len(k) - _CUTOFF_SLACK) for k in vocab if max_edits(k) > 0 and k not in fallback
@@ -453,6 +500,8 @@ def build_matcher(
         reference_total=sum(ref_weights.values()) + sum(prompt_ref.values()),
         prompt_reference=tuple(prompt_ref.items()),
         entities=entities,
+        raw_words=tuple(w for w, _ in raw),
+        raw_keys=tuple(k for _, k in raw),
         exact_set=frozenset(exact),
         fallback_set=frozenset(fallback),
         fuzzy_keys=tuple(fuzzy),
@@ -462,6 +511,18 @@ def build_matcher(
         compound_heads=frozenset(k[:i] for k in vocab | prompt_keys for i in range(1, len(k))),
         non_answer=_ALWAYS_KEYS | (_UNLESS_USED_KEYS - vocab),
     )
+
+
+def _raw_words(points: tuple[Point, ...], reference: list[Token], skip: set[str]) -> list[tuple[str, str]]:
+    """(unstemmed word, key) of the material's words whose stem differs from the word, for typo matching on the
+    raw word: a typo can move a Snowball stem far (``recursivly`` → ``recursivli``, ``recursively`` → ``recurs``)."""
+    seen: dict[str, str] = {}
+    words = [(w, k) for p in points for ph in p.phrasings for w, k in zip(ph.words, ph.keys, strict=True)]
+    words += [(t.base, t.key) for t in reference if not t.stop]
+    for word, key in words:
+        if key not in skip and word != key and word.isalpha() and max_edits(word) > 0:
+            seen.setdefault(word, key)
+    return sorted(seen.items())
 
 
 def _synonyms(
@@ -508,6 +569,7 @@ def _index(
     entities = matcher.entities
     entity_pos: list[tuple[int, str, str]] = []  # (position, key, surface) of the question's entities
     numbers: list[tuple[int, str]] = []
+    base_of: dict[str, str] = {}
     for j, (surface, base, key, stop) in enumerate(tokens):
         demoted = demote_next or stop or key in prompt_keys
         demote_next = False
@@ -528,6 +590,7 @@ def _index(
         found = get_pos(key)
         if found is None:
             choice_pos[key] = [pos]
+            base_of[key] = base
         else:
             found.append(pos)
         if flags is not None and flags[j]:
@@ -574,6 +637,8 @@ def _index(
                     table[key] = [(p, score) for choice, score, _ in hits for p in choice_pos[choice]]
                 best_sim[key] = hits[0][1]
         explained += len(fuzzy_choices - exact_keys)
+        if matcher.raw_words:
+            explained += _raw_typos(matcher, choice_pos, base_of, exact_keys | fuzzy_choices, table, best_sim)
     for alt, targets in matcher.synonyms:
         alt_pos = get_pos(alt)
         if alt_pos is not None:
@@ -593,6 +658,40 @@ def _index(
     for p in neg_heads:
         negpos[-1 - p] = HEAD  # marks heads without another structure: negative keys are never positions
     return table, best_sim, token_of, negpos, numbers, unexplained, choice_pos, entity_pos
+
+
+def _raw_typos(
+    matcher: Matcher,
+    choice_pos: dict[str, list[int]],
+    base_of: dict[str, str],
+    matched: frozenset[str] | set[str],
+    table: Table,
+    best_sim: dict[str, float],
+) -> int:
+    """Match response words that no key matched against the material's unstemmed words, with the same typo
+    tolerance (the fewer edits of the two words' allowances); returns how many response words matched."""
+    raw_words, raw_keys = matcher.raw_words, matcher.raw_keys
+    extract = process.extract
+    count = 0
+    for key, positions in choice_pos.items():
+        if key in matched or key in _ENGLISH:
+            continue  # a word of the frequency table is spelt right: not a typo of another word
+        word = base_of.get(key, "")
+        edits = max_edits(word)
+        if not edits or not word.isalpha():
+            continue
+        hits = extract(word, raw_words, scorer=_DISTANCE, score_cutoff=edits, limit=None)
+        found = False
+        for other, dist, i in hits:
+            if dist and dist <= max_edits(other):
+                vkey = raw_keys[i]
+                sim = 1.0 - dist / max(len(word), len(other))
+                table.setdefault(vkey, []).extend([(p, sim) for p in positions])
+                if best_sim.get(vkey, 0.0) < sim:
+                    best_sim[vkey] = sim
+                found = True
+        count += found
+    return count
 
 
 def _assign(events: list[tuple[int, int, float]], size: int) -> tuple[float, list[float], list[int]]:
@@ -854,21 +953,44 @@ def _numbers_of_others(matcher: Matcher) -> dict[str, dict[str, frozenset[str]]]
     return out
 
 
+def _swaps_of(
+    point: Point, k: int, at: list[int], entity_pos: list[tuple[int, str, str]], apart: Table, table: Table
+) -> list[tuple[tuple[str, str], frozenset[str]]]:
+    """The swaps of a point: of its best phrasing, or, for a point anchored per phrasing, of every phrasing stated
+    nearly as fully as the best one, provided none of them is stated about its own entity ("a set drops
+    duplicates")."""
+    best = _best_window(point.phrasings[k], table)[0]
+    if point.anchors or not point.phrasing_anchors:
+        one = _swap(point, k, at, entity_pos, apart)
+        return [one] if one is not None else []
+    out = []
+    for i, ph in enumerate(point.phrasings):
+        if not point.phrasing_anchors[i] or _best_window(ph, table)[0] < max(SWAP_SHARE, SWAP_KEEP * best):
+            continue
+        one = _swap(point, i, at, entity_pos, apart)
+        if one is None:
+            return []  # stated about its own entity somewhere: no swap
+        out.append(one)
+    return out
+
+
 def _mutual_swaps(
-    results: list[PointMatch], swaps: dict[int, tuple[tuple[str, str], frozenset[str]]]
+    results: list[PointMatch], swaps: dict[int, list[tuple[tuple[str, str], frozenset[str]]]]
 ) -> list[PointMatch]:
     """Points contradicted by a swap, kept only when the swap goes both ways (WHERE's fact said of HAVING and
     HAVING's of WHERE): one fact said after the other entity is often just how the sentence runs."""
     out = list(results)
-    for k, ((said, expected), _anchors) in swaps.items():
-        rival = key_of(said.casefold())[1]
-        mutual = any(
-            rival in anchors and key_of(other_said.casefold())[1] == key_of(expected.casefold())[1]
-            for j, ((other_said, _), anchors) in swaps.items()
-            if j != k
-        )
-        if (mutual or not REQUIRE_MUTUAL) and out[k].contradiction is None:
-            out[k] = dataclasses.replace(out[k], contradiction=(said, expected))
+    for k, found in swaps.items():
+        for said, expected in (pair for pair, _ in found):
+            rival = key_of(said.casefold())[1]
+            mutual = any(
+                rival in anchors and key_of(other_said.casefold())[1] == key_of(expected.casefold())[1]
+                for j, others in swaps.items()
+                if j != k
+                for (other_said, _), anchors in others
+            )
+            if (mutual or not REQUIRE_MUTUAL) and out[k].contradiction is None:
+                out[k] = dataclasses.replace(out[k], contradiction=(said, expected))
     return out
 
 
@@ -926,25 +1048,28 @@ def cover(matcher: Matcher, tokens: list[Token], flags: list[int] | None = None)
     results: list[PointMatch] = []
     exact: Table | None = None
     ellipsis = False
-    swaps: dict[int, tuple[tuple[str, str], frozenset[str]]] = {}  # point index → ((said, expected), its anchors)
+    swaps: dict[int, list[tuple[tuple[str, str], frozenset[str]]]] = {}  # point index → [((said, expected), anchors)]
     numbers_of = _numbers_of_others(matcher) if numbers else {}
+    apart: Table | None = None  # the table without the entities' own words (for swaps)
     for point in matcher.points:
-        best, best_at, best_eff, strong = 0.0, [], 0.0, False
-        for ph in point.phrasings:
+        best, best_at, best_eff, strong, best_k = 0.0, [], 0.0, False, 0
+        for k, ph in enumerate(point.phrasings):
             share, at, idx = _best_window(ph, table, best_eff, pairs, negpos)
             if share <= best_eff:
                 continue
             evidence = _evidence(ph, idx)
             effective = share if evidence else share * WEAK_ONLY_CREDIT
             if effective > best_eff:
-                best, best_at, best_eff, strong = share, at, effective, evidence
+                best, best_at, best_eff, strong, best_k = share, at, effective, evidence, k
                 if effective >= 1.0:
                     break
         contradiction = None
         if entity_pos and best >= SWAP_SHARE:
-            swap = _swap(point, best_at, entity_pos, table)
-            if swap is not None:
-                swaps[len(results)] = (swap, point.anchors)
+            if apart is None:
+                apart = {k: hits for k, hits in table.items() if k not in matcher.entities}
+            found = _swaps_of(point, best_k, best_at, entity_pos, apart, table)
+            if found:
+                swaps[len(results)] = found
         if contradiction is None and best < 1.0 and (negpos or point.checkable):
             if exact is None:  # contradictions are read on exact words only, never on a typo or a synonym
                 exact = {k: [(p, v) for p, v in hits if v >= 1.0] for k, hits in table.items()}

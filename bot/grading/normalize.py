@@ -304,6 +304,11 @@ _ZIPF = _load_zipf()
 _WEIGHT_CACHE: dict[str, float] = {}
 
 
+def english_keys() -> frozenset[str]:
+    """The keys of the shipped general-English frequency table (words spelt right)."""
+    return frozenset(_ZIPF)
+
+
 def zipf_of(key: str) -> float:
     """General-English Zipf frequency of a key (0 for words outside the table, code and numbers)."""
     return _ZIPF.get(key, 0.0)

@@ -121,8 +121,8 @@ def test_explain_names_the_words_their_weights_and_the_verdict() -> None:
     assert text.endswith(f"score {g.score:.2f} against pass score 0.6: {g.verdict}")
 
 
-KINDS_THAT_FAIL = ("salad", "false_claim", "negation_wrong", "order_wrong")
-KINDS_THAT_PASS = ("terse", "negation_right", "order_right", "stem")
+KINDS_THAT_FAIL = ("salad", "false_claim", "negation_wrong", "order_wrong", "swap")
+KINDS_THAT_PASS = ("terse", "negation_right", "order_right", "stem", "swap_right", "typo")
 
 
 def _adversarial() -> list[tuple[str, Question, str]]:
