@@ -382,6 +382,20 @@ def _anchor(
     return anchored, entities
 
 
+def _tight(ph: Phrasing, table: Table) -> list[int]:
+    """The positions of a phrasing's best window, each key taken at its mention nearest the most specific word
+    matched (two mentions of "arguments" in one window: the one next to "positional")."""
+    _, at, idx = _best_window(ph, table)
+    if len(at) < 2:
+        return at
+    centre = at[max(range(len(at)), key=lambda n: ph.weights[idx[n]])]
+    out = []
+    for p, i in zip(at, idx, strict=True):
+        near = [q for q, _ in table.get(ph.keys[i], ()) if abs(q - centre) <= ph.width]
+        out.append(min(near, key=lambda q: abs(q - centre)) if near else p)
+    return out
+
+
 def _swap(
     point: Point, k: int, at: list[int], entity_pos: list[tuple[int, str, str]], table: Table
 ) -> tuple[tuple[str, str], frozenset[str]] | None:
@@ -395,9 +409,8 @@ def _swap(
     anchors, phrasings, text = point.anchors, point.phrasings, point.text
     if not anchors and point.phrasing_anchors:
         anchors, phrasings, text = point.phrasing_anchors[k], point.phrasings[k : k + 1], point.texts[k]
-        at = _best_window(phrasings[0], table)[1]
-    elif anchors:
-        at = _best_window(point.phrasings[k], table)[1]
+    if anchors:
+        at = _tight(point.phrasings[k], table)
     if not anchors or not at:
         return None
     mine = [p for p, k, _ in entity_pos if k in anchors]
@@ -407,7 +420,7 @@ def _swap(
         for ph in phrasings:
             reach = len(ph.keys) + 2 * SLACK
             # after each mention of its own entity, up to the next mention of any entity
-            spans = [(e - 1, min([s for s in starts if s > e] + [e + reach + 1])) for e in mine]
+            spans = [(e, min([s for s in starts if s > e] + [e + reach + 1])) for e in mine]
             near = {
                 k: kept
                 for k, hits in table.items()
