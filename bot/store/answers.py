@@ -10,11 +10,12 @@ from collections import deque
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from functools import partial
 from typing import Any
 
-from bot.store.db import Database, Row, from_us, to_us
+from bot.store.db import Database, Row, SqliteDatabase, SqliteSyncTx, from_us, to_us
 from bot.store.errors import AlreadyAnswered, PostNotFound, StoreClosed
-from bot.store.reviews import review_answers
+from bot.store.reviews import review_answers, review_answers_sync
 
 logger = logging.getLogger(__name__)
 
@@ -221,38 +222,66 @@ class AnswerWriter:
                         _fail(pending, one_exc)
 
     async def _write(self, batch: list[_Pending]) -> None:
-        async with self._db.transaction() as tx:
-            if tx.dialect == "postgresql":
-                columns = [[p.params[f] for p in batch] for f in _PG_FIELDS]
-                rows = await tx.fetchall(_PG_INSERT, columns)
-            else:
-                before = (await tx.fetchone(_MAX_ID))[0]  # type: ignore[index]
-                await tx.executemany(_INSERT, [p.params for p in batch])
-                rows = await tx.fetchall(_SINCE, (before,))
-            inserted = {(r["post_id"], r["user_id"]): r for r in rows}
-            try:  # every graded answer updates its review card, in the same transaction
-                await review_answers(tx, [r["id"] for r in rows])
-            except Exception:  # a card is derived data: never lose answers over it
-                logger.exception("could not update the review cards of %d new answers", len(rows))
-            unresolved = [p for p in batch if (p.params["post_id"], p.params["user_id"]) not in inserted]
-            existing: set[int] = set()
-            if unresolved:
-                ids = sorted({p.params["post_id"] for p in unresolved})
-                arg = json.dumps(ids) if tx.dialect == "sqlite" else ids
-                existing = {r[0] for r in await tx.fetchall(_EXISTING_POSTS[tx.dialect], (arg,))}
+        params = [p.params for p in batch]
+        if isinstance(self._db, SqliteDatabase):
+            # The whole transaction in one call on SQLite's thread: one event-loop turn per batch, not one per
+            # statement (under load each turn costs the time of everything else the loop is doing).
+            inserted, existing = await self._db.run_transaction(partial(_insert_sqlite, params))
+        else:
+            inserted, existing = await self._insert(params)
         self.batches += 1
         # Committed: now, and only now, tell the callers.
         won: set[tuple[int, int]] = set()  # a second answer of a member in the same batch lost to the first
         for pending in batch:
             key = (pending.params["post_id"], pending.params["user_id"])
-            row = inserted.pop(key, None)
-            if row is not None:
+            answer = inserted.pop(key, None)
+            if answer is not None:
                 won.add(key)
-                _succeed(pending, answer_from_row(row))
+                _succeed(pending, answer)
             elif key in won or key[0] in existing:
                 _fail(pending, AlreadyAnswered(key[0], key[1]))
             else:
                 _fail(pending, PostNotFound(key[0]))
+
+    async def _insert(self, params: list[dict[str, Any]]) -> tuple[dict[tuple[int, int], Answer], set[int]]:
+        """The batch in one transaction through the `Tx` interface (PostgreSQL): the new answers by (post, member)
+        and, when some were not inserted, which of their posts exist."""
+        async with self._db.transaction() as tx:
+            if tx.dialect == "postgresql":
+                columns = [[p[f] for p in params] for f in _PG_FIELDS]
+                rows = await tx.fetchall(_PG_INSERT, columns)
+            else:
+                before = (await tx.fetchone(_MAX_ID))[0]  # type: ignore[index]
+                await tx.executemany(_INSERT, params)
+                rows = await tx.fetchall(_SINCE, (before,))
+            try:  # every graded answer updates its review card, in the same transaction
+                await review_answers(tx, [r["id"] for r in rows])
+            except Exception:  # a card is derived data: never lose answers over it
+                logger.exception("could not update the review cards of %d new answers", len(rows))
+            inserted = {(r["post_id"], r["user_id"]): answer_from_row(r) for r in rows}
+            unresolved = sorted({p["post_id"] for p in params if (p["post_id"], p["user_id"]) not in inserted})
+            existing: set[int] = set()
+            if unresolved:
+                arg = json.dumps(unresolved) if tx.dialect == "sqlite" else unresolved
+                existing = {r[0] for r in await tx.fetchall(_EXISTING_POSTS[tx.dialect], (arg,))}
+        return inserted, existing
+
+
+def _insert_sqlite(params: list[dict[str, Any]], tx: SqliteSyncTx) -> tuple[dict[tuple[int, int], Answer], set[int]]:
+    """`AnswerWriter._insert` for SQLite, run on the connection's thread inside `SqliteDatabase.run_transaction`."""
+    before = tx.fetchone(_MAX_ID)[0]  # type: ignore[index]
+    tx.executemany(_INSERT, params)
+    rows = tx.fetchall(_SINCE, (before,))
+    try:  # every graded answer updates its review card, in the same transaction
+        review_answers_sync(tx, [r["id"] for r in rows])
+    except Exception:  # a card is derived data: never lose answers over it
+        logger.exception("could not update the review cards of %d new answers", len(rows))
+    inserted = {(r["post_id"], r["user_id"]): answer_from_row(r) for r in rows}
+    unresolved = sorted({p["post_id"] for p in params if (p["post_id"], p["user_id"]) not in inserted})
+    existing: set[int] = set()
+    if unresolved:
+        existing = {r[0] for r in tx.fetchall(_EXISTING_POSTS["sqlite"], (json.dumps(unresolved),))}
+    return inserted, existing
 
 
 def _succeed(pending: _Pending, answer: Answer) -> None:

@@ -7,11 +7,11 @@ import asyncio
 import logging
 import sqlite3
 from abc import ABC, abstractmethod
-from collections.abc import AsyncIterator, Iterable, Sequence
+from collections.abc import AsyncIterator, Callable, Iterable, Sequence
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
-from typing import Any, ClassVar, Literal, Protocol
+from typing import Any, ClassVar, Literal, Protocol, TypeVar
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import aiosqlite
@@ -35,6 +35,7 @@ _SYNCHRONOUS_SQL: dict[str, str] = {
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 _MICRO = timedelta(microseconds=1)
 Params = Sequence[Any] | dict[str, Any]
+T = TypeVar("T")
 
 
 class Row(Protocol):
@@ -202,6 +203,36 @@ class SqliteDatabase(Database):
                 await rollback(self.conn)
                 raise
 
+    async def run_transaction(self, work: Callable[[SqliteSyncTx], T]) -> T:
+        """Run ``work`` as one IMMEDIATE write transaction in a single call on the connection's own thread.
+
+        BEGIN, every statement of ``work``, and COMMIT (or ROLLBACK when anything raises) cost one hand-off to
+        aiosqlite's worker thread instead of one event-loop turn per statement, and nothing else can run on the
+        connection in between. ``work`` runs on that thread: it must be synchronous and touch only its ``tx``.
+        """
+        self._check_open()
+        async with self.lock:
+            self._check_open()
+            # aiosqlite has no public way to run a callable on its thread; `_execute` is the one it uses itself
+            # for every statement since 0.1 (tests/store cover this path, so an upgrade that drops it fails there).
+            result: T = await self.conn._execute(self._in_transaction, work)
+            return result
+
+    def _in_transaction(self, work: Callable[[SqliteSyncTx], T]) -> T:
+        """On aiosqlite's thread: BEGIN IMMEDIATE, ``work``, COMMIT; ROLLBACK on any error."""
+        conn: sqlite3.Connection = self.conn._conn
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            result = work(SqliteSyncTx(conn))
+            conn.execute("COMMIT")
+        except BaseException:
+            try:
+                conn.execute("ROLLBACK")
+            except sqlite3.OperationalError as exc:  # e.g. the failed COMMIT already ended it
+                logger.debug("rollback: %s", exc)
+            raise
+        return result
+
     @asynccontextmanager
     async def snapshot(self) -> AsyncIterator[Tx]:
         """Hold the lock and a read transaction, so several reads see one consistent state."""
@@ -261,6 +292,42 @@ class SqliteTx(Tx):
             return list(await self.conn.execute_fetchall(sql, params))
         except sqlite3.IntegrityError as exc:
             raise integrity_error(exc) from exc
+
+
+class SqliteSyncTx:
+    """Statements inside a SQLite transaction, run synchronously on the connection's worker thread
+    (see `SqliteDatabase.run_transaction`)."""
+
+    dialect: ClassVar[Dialect] = "sqlite"
+
+    def __init__(self, conn: sqlite3.Connection) -> None:
+        self.conn = conn
+
+    def execute(self, sql: str, params: Params = ()) -> int:
+        """Run a write statement; return the number of rows it changed."""
+        try:
+            return self.conn.execute(sql, params).rowcount
+        except sqlite3.IntegrityError as exc:
+            raise integrity_error(exc) from exc
+
+    def executemany(self, sql: str, rows: Iterable[Params]) -> None:
+        """Run one write statement for every parameter set."""
+        try:
+            self.conn.executemany(sql, rows)
+        except sqlite3.IntegrityError as exc:
+            raise integrity_error(exc) from exc
+
+    def fetchall(self, sql: str, params: Params = ()) -> list[Row]:
+        """Run a statement (SELECT or ... RETURNING) and return all rows."""
+        try:
+            return list(self.conn.execute(sql, params).fetchall())
+        except sqlite3.IntegrityError as exc:
+            raise integrity_error(exc) from exc
+
+    def fetchone(self, sql: str, params: Params = ()) -> Row | None:
+        """Run a statement and return its first row, or None."""
+        rows = self.fetchall(sql, params)
+        return rows[0] if rows else None
 
 
 async def rollback(conn: aiosqlite.Connection) -> None:

@@ -17,7 +17,7 @@ from datetime import date, datetime, time
 from typing import Any, Protocol
 
 from bot.review import CardState, QuestionRef, Rating, State, TopicRecord, review_card
-from bot.store.db import Database, Tx, date_opt, date_text, from_us, from_us_opt, to_us, to_us_opt
+from bot.store.db import Database, SqliteSyncTx, Tx, date_opt, date_text, from_us, from_us_opt, to_us, to_us_opt
 
 logger = logging.getLogger(__name__)
 
@@ -185,10 +185,24 @@ async def review_answers(tx: Tx, answer_ids: Sequence[int]) -> int:
     dialect = getattr(tx, "dialect", "sqlite")
     ids = sorted(answer_ids)
     arg: object = json.dumps(ids) if dialect == "sqlite" else ids
-    return await _apply(tx, await tx.fetchall(_ANSWERED_IDS[dialect], (arg,)))
+    params = _card_upserts(await tx.fetchall(_ANSWERED_IDS[dialect], (arg,)))
+    if params:
+        await tx.executemany(_UPSERT, params)
+    return len(params)
 
 
-async def _apply(tx: Tx, rows: Sequence[_Row]) -> int:
+def review_answers_sync(tx: SqliteSyncTx, answer_ids: Sequence[int]) -> int:
+    """`review_answers` for a SQLite transaction run on the connection's thread (the answer writer's)."""
+    if not answer_ids:
+        return 0
+    params = _card_upserts(tx.fetchall(_ANSWERED_IDS["sqlite"], (json.dumps(sorted(answer_ids)),)))
+    if params:
+        tx.executemany(_UPSERT, params)
+    return len(params)
+
+
+def _card_upserts(rows: Sequence[_Row]) -> list[dict[str, Any]]:
+    """The card upserts for answered rows (``_ANSWERED``), one per member and question, in order."""
     cards: dict[tuple[int, str, str], CardState] = {}
     params: dict[tuple[int, str, str], dict[str, Any]] = {}
     for row in rows:
@@ -200,9 +214,7 @@ async def _apply(tx: Tx, rows: Sequence[_Row]) -> int:
         cards[key] = after
         params[key] = card_params(key[0], QuestionRef(key[1], key[2]), row["topic"], after,
                                   answer_id=row["answer_id"], previous=before)
-    if params:
-        await tx.executemany(_UPSERT, list(params.values()))
-    return len(params)
+    return list(params.values())
 
 
 async def rerate_answer(tx: Tx, answer_id: int, score: float, passed: bool) -> bool:
@@ -319,4 +331,5 @@ class ReviewsMixin:
             return await tx.execute(_MARK_REMINDER, (day, user_id, day)) > 0
 
 
-__all__ = ["Reminder", "ReviewSummary", "ReviewsMixin", "StoredCard", "rerate_answer", "review_answers"]
+__all__ = ["Reminder", "ReviewSummary", "ReviewsMixin", "StoredCard", "rerate_answer", "review_answers",
+           "review_answers_sync"]
