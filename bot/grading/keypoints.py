@@ -137,8 +137,9 @@ class Matcher:
     synonyms: tuple[tuple[str, tuple[str, ...]], ...] = ()  # response key → vocabulary keys it counts as
     prompt_reference: tuple[tuple[str, float], ...] = ()  # the model answer's words that the prompt uses too
     entities: frozenset[str] = frozenset()  # the things the question contrasts (list/tuple, WHERE/HAVING)
-    raw_words: tuple[str, ...] = ()  # unstemmed vocabulary words whose stem differs (typos matched on the raw word)
-    raw_keys: tuple[str, ...] = ()  # the vocabulary key of each of ``raw_words``
+    # first letter → (unstemmed vocabulary words whose stem differs from the word, their keys): typos are matched
+    # on the raw word too, among the words of the same first letter
+    raw_words: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = dataclasses.field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)
@@ -513,8 +514,11 @@ def build_matcher(
         reference_total=sum(ref_weights.values()) + sum(prompt_ref.values()),
         prompt_reference=tuple(prompt_ref.items()),
         entities=entities,
-        raw_words=tuple(w for w, _ in raw),
-        raw_keys=tuple(k for _, k in raw),
+        raw_words={
+            c: (tuple(w for w, _ in group), tuple(k for _, k in group))
+            for c in sorted({w[0] for w, _ in raw})
+            if (group := [(w, k) for w, k in raw if w[0] == c])
+        },
         exact_set=frozenset(exact),
         fallback_set=frozenset(fallback),
         fuzzy_keys=tuple(fuzzy),
@@ -681,9 +685,10 @@ def _raw_typos(
     table: Table,
     best_sim: dict[str, float],
 ) -> int:
-    """Match response words that no key matched against the material's unstemmed words, with the same typo
-    tolerance (the fewer edits of the two words' allowances); returns how many response words matched."""
-    raw_words, raw_keys = matcher.raw_words, matcher.raw_keys
+    """Match response words that no key matched and that are not English words against the material's unstemmed
+    words of the same first letter, with the same typo tolerance (the fewer edits of the two words' allowances);
+    returns how many response words matched."""
+    groups = matcher.raw_words
     extract = process.extract
     count = 0
     for key, positions in choice_pos.items():
@@ -691,8 +696,10 @@ def _raw_typos(
             continue  # a word of the frequency table is spelt right: not a typo of another word
         word = base_of.get(key, "")
         edits = max_edits(word)
-        if not edits or not word.isalpha():
+        group = groups.get(word[:1]) if edits else None
+        if group is None or not word.isalpha():
             continue
+        raw_words, raw_keys = group
         hits = extract(word, raw_words, scorer=_DISTANCE, score_cutoff=edits, limit=None)
         found = False
         for other, dist, i in hits:
