@@ -21,6 +21,7 @@ from bot.bank.loader import load_banks
 from bot.bank.overlay import GuildContent
 from bot.clock import Clock, SystemClock
 from bot.config import Settings
+from bot.http_pool import http_connector
 from bot.observability import GATEWAY_LATENCY, OPEN_SESSIONS
 from bot.rounds import Deps, Rounds
 from bot.rounds.appeals import AppealDesk
@@ -215,7 +216,7 @@ def run_bot(settings: Settings, plan: ShardPlan | None = None, *,
     event loop (tests point it at a fake Discord)."""
 
     async def serve() -> None:
-        bot = make_bot(settings, plan, connector=connector() if connector is not None else None)
+        bot = make_bot(settings, plan, connector=connector() if connector is not None else http_connector())
         async with bot:
             await bot.start(settings.discord_token.get_secret_value())
 
