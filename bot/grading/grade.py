@@ -274,7 +274,9 @@ def _grade(question: Question, response: str, trace: list[str] | None) -> Grade:
                 f"words that counted: {_point_words(coverage, pm)}{why}"
             )
     covered = weighted / total if total else 0.0
-    similar = min(1.0, coverage.reference_share / REFERENCE_SATURATION)
+    # without a model answer the "reference" is the key points' own words: a bag of them, scattered anywhere in
+    # the response, is no evidence the windows did not already weigh
+    similar = min(1.0, coverage.reference_share / REFERENCE_SATURATION) if question.answer.strip() else 0.0
     score = max(covered, BLEND * covered + (1.0 - BLEND) * similar) / prepared.saturation
     if trace is not None:
         trace.append(f"key points cover {covered:.2f}; similarity to the model answer {similar:.2f} → {score:.2f}")

@@ -62,8 +62,9 @@ _NEG_CONTRACTION = re.compile(r"(?i)\b(can|won|shan)'t\b|n't\b")
 _CONTRACTED = {"won": "will", "shan": "shall"}
 _THOUSANDS = re.compile(r"(?<=\d),(?=\d{3}\b)")
 # A token: optional decorator @, word characters joined by '.' or '_' (dotted names, IPs, decimals), an
-# optional call "()" or a "++"/"#" suffix (C++, C#). Everything else (hyphens too) separates tokens.
-_TOKEN = re.compile(r"\{\{|\}\}|\{%|%\}|<\w+(?::\w+)?>|\||@?\w+(?:[._]\w+)*(?:\(\)|\+\+|#)?")
+# optional call "()" or a "++"/"#" suffix (C++, C#); comparison operators (== != === <= >=). Everything else
+# (hyphens and a lone "=" too) separates tokens.
+_TOKEN = re.compile(r"\{\{|\}\}|\{%|%\}|<\w+(?::\w+)?>|[=!]==?|[<>]=|\||@?\w+(?:[._]\w+)*(?:\(\)|\+\+|#)?")
 _NUMBER = re.compile(r"\d+(?:\.\d+)*")
 
 NEGATIONS = frozenset(
@@ -143,14 +144,22 @@ _IRREGULAR = {"using": "use", "used": "use", "uses": "use", "data": "data", "bus
 _PLURALS = {"children": "child", "indices": "index", "vertices": "vertex", "matrices": "matrix", "mice": "mous",
             "analyses": "analysi", "criteria": "criterion", "men": "man", "women": "woman", "people": "person"}
 _SNOWBALL = Stemmer.Stemmer("english").stemWord
+_ZIPF: dict[str, float] = {}  # filled below from the shipped table (``_load_zipf``)
 
 
 def stem(word: str) -> str:
-    """The Snowball (Porter 2) stem of a casefolded word, with a few irregular plurals; non-words unchanged."""
+    """The Snowball (Porter 2) stem of a casefolded word, with a few irregular plurals and adverbs in -ily meeting
+    their adjective; non-words unchanged."""
     if len(word) <= 2 or not word.isalpha():
         return word
     plural = _PLURALS.get(word)
-    return plural if plural is not None else _SNOWBALL(word)
+    if plural is not None:
+        return plural
+    if word.endswith("ily") and len(word) > 5:  # Snowball keeps "lazily" apart from "lazy"
+        adjective = _SNOWBALL(word[:-3] + "y")
+        if adjective in _ZIPF:  # only when that is an English word ("family" is no adverb of "famy")
+            return adjective
+    return _SNOWBALL(word)
 
 
 def _is_code(lower: str) -> bool:
@@ -300,7 +309,7 @@ def _load_zipf() -> dict[str, float]:
     return table
 
 
-_ZIPF = _load_zipf()
+_ZIPF.update(_load_zipf())
 _WEIGHT_CACHE: dict[str, float] = {}
 
 

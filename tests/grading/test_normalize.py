@@ -28,6 +28,18 @@ def test_code_tokens_stay_whole(text: str, expected: str) -> None:
     assert expected in [t.surface for t in tokenize(text)]
 
 
+def test_adverbs_in_ily_meet_their_adjective_only_when_it_is_a_word() -> None:
+    """"lazily" is "lazy", but "family" is not an adverb of "famy" (no such word) and "families" stays with it."""
+    assert stem("family") == stem("families") != stem("famy")
+
+
+@pytest.mark.parametrize("op", ["==", "!=", "<=", ">=", "==="])
+def test_comparison_operators_are_tokens(op: str) -> None:
+    """`a == b` and `a != b` say different things: the operator is a token the matcher can see."""
+    assert op in [t.key for t in tokenize(f"a {op} b")]
+    assert op in [t.key for t in tokenize(f"x{op}None")]
+
+
 def test_surface_keeps_casing_and_key_folds_it() -> None:
     """The surface is what the person typed; the key is casefolded and stemmed."""
     (token,) = tokenize("Routes")
@@ -61,6 +73,9 @@ def test_negations_all_become_not(word: str) -> None:
         ("process", "processes", "processing"),
         ("hash", "hashes", "hashed", "hashing"),
         ("run", "running"),
+        ("lazy", "lazily"),
+        ("easy", "easily"),
+        ("temporary", "temporarily"),
     ],
 )
 def test_inflections_share_a_stem(group: tuple[str, ...]) -> None:
