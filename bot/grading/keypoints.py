@@ -102,6 +102,7 @@ class Phrasing:
     words: tuple[str, ...] = ()  # the unstemmed word of each key (for feedback)
     heads: frozenset[int] = frozenset()  # indices of the first content key after each negation (what it denies)
     repeats: bool = False  # a key occurs twice ("first in, first out"): one response word counts once
+    own: tuple[bool, ...] = ()  # per key: not a topic word of the question (set by ``_demote_topic``)
 
 
 @dataclass(frozen=True, slots=True)
@@ -343,7 +344,24 @@ def _named_entities(points: tuple[Point, ...]) -> frozenset[str]:
                 where.setdefault(t.key, set()).add(n)
     names = {k: ns for k, ns in where.items() if len(ns) >= 2}
     apart = [k for k, ns in names.items() if all(not (ns & other) for j, other in names.items() if j != k)]
-    return frozenset(apart) if len(apart) >= 2 else frozenset()
+    if len(apart) >= 2:
+        return frozenset(apart)
+    # or the code tokens and capitalised names that open the points ("{{ }} outputs...", "GET reads...")
+    subjects = [s for s in (_subject(p.text) for p in points) if s]
+    if len(set(subjects)) >= 2 and len(set(subjects)) == len(subjects):
+        return frozenset(subjects)
+    return frozenset()
+
+
+def _subject(text: str) -> str:
+    """The key of the first token of a point when it is a code token or a name typed in capitals ("{{", "GET",
+    "2xx"), else empty."""
+    tokens = [t for t in tokenize(text) if not t.stop or t.surface.isupper()]
+    if not tokens:
+        return ""
+    first = tokens[0].surface
+    code = not first.isalpha() or (len(first) > 1 and first.isupper())
+    return tokens[0].key if code and not is_number(tokens[0].key) else ""
 
 
 def _first_named(text: str, candidates: frozenset[str]) -> frozenset[str]:
@@ -389,6 +407,8 @@ def _tight(ph: Phrasing, table: Table) -> list[int]:
     _, at, idx = _best_window(ph, table)
     if len(at) < 2:
         return at
+    if ph.own and any(ph.own[i] for i in idx):  # the question's topic words ("resource" in every point) say nothing
+        at, idx = [p for p, i in zip(at, idx, strict=True) if ph.own[i]], [i for i in idx if ph.own[i]]
     centre = at[max(range(len(at)), key=lambda n: ph.weights[idx[n]])]
     out = []
     for p, i in zip(at, idx, strict=True):
@@ -461,7 +481,7 @@ def _demote_topic(points: tuple[Point, ...]) -> tuple[Point, ...]:
 
     def demoted(ph: Phrasing) -> Phrasing:
         strong = tuple(s and k not in topic for k, s in zip(ph.keys, ph.strong, strict=True))
-        return dataclasses.replace(ph, strong=strong)
+        return dataclasses.replace(ph, strong=strong, own=tuple(k not in topic for k in ph.keys))
 
     return tuple(dataclasses.replace(p, phrasings=tuple(map(demoted, p.phrasings))) for p in points)
 
@@ -995,19 +1015,18 @@ def _swaps_of(
 
 
 def _mutual_swaps(
-    results: list[PointMatch], swaps: dict[int, list[tuple[tuple[str, str], frozenset[str]]]]
+    results: list[PointMatch], swaps: dict[int, list[tuple[tuple[str, str], frozenset[str]]]], bare: set[str]
 ) -> list[PointMatch]:
-    """Points contradicted by a swap, kept only when the swap goes both ways (WHERE's fact said of HAVING and
-    HAVING's of WHERE): one fact said after the other entity is often just how the sentence runs."""
+    """Points contradicted by a swap, kept only when the rival's own fact is displaced too (WHERE's fact said of
+    HAVING and HAVING's of WHERE; 3xx's of 4xx, 4xx's of 5xx and 5xx's of 3xx): one fact said after the other
+    entity is often just how the sentence runs."""
     out = list(results)
     for k, found in swaps.items():
         for said, expected in (pair for pair, _ in found):
             rival = key_of(said.casefold())[1]
-            mutual = any(
-                rival in anchors and key_of(other_said.casefold())[1] == key_of(expected.casefold())[1]
-                for j, others in swaps.items()
-                if j != k
-                for (other_said, _), anchors in others
+            # the rival's own fact is displaced too (swapped both ways, or rotated among three things)
+            mutual = rival in bare or any(
+                rival in anchors for j, others in swaps.items() if j != k for _, anchors in others
             )
             if (mutual or not REQUIRE_MUTUAL) and out[k].contradiction is None:
                 out[k] = dataclasses.replace(out[k], contradiction=(said, expected))
@@ -1071,6 +1090,7 @@ def cover(matcher: Matcher, tokens: list[Token], flags: list[int] | None = None)
     swaps: dict[int, list[tuple[tuple[str, str], frozenset[str]]]] = {}  # point index → [((said, expected), anchors)]
     numbers_of = _numbers_of_others(matcher) if numbers else {}
     apart: Table | None = None  # the table without the entities' own words (for swaps)
+    bare: set[str] = set()  # entities whose point is matched by their name alone
     for point in matcher.points:
         best, best_at, best_eff, strong, best_k = 0.0, [], 0.0, False, 0
         for k, ph in enumerate(point.phrasings):
@@ -1086,10 +1106,14 @@ def cover(matcher: Matcher, tokens: list[Token], flags: list[int] | None = None)
         contradiction = None
         if entity_pos and best >= SWAP_SHARE:
             if apart is None:
-                apart = {k: hits for k, hits in table.items() if k not in matcher.entities}
+                apart = {  # without the entities' own words and bare syntax ("}}" closing a "{{")
+                    k: hits for k, hits in table.items() if k not in matcher.entities and any(map(str.isalnum, k))
+                }
             found = _swaps_of(point, best_k, best_at, entity_pos, apart, table)
             if found:
                 swaps[len(results)] = found
+            elif point.anchors and not _tight(point.phrasings[best_k], apart):
+                bare |= point.anchors  # matched by its name alone ("{{ }}"), no fact said of it
         if contradiction is None and best < 1.0 and (negpos or point.checkable):
             if exact is None:  # contradictions are read on exact words only, never on a typo or a synonym
                 exact = {k: [(p, v) for p, v in hits if v >= 1.0] for k, hits in table.items()}
@@ -1106,7 +1130,7 @@ def cover(matcher: Matcher, tokens: list[Token], flags: list[int] | None = None)
                     break
         results.append(PointMatch(point.text, point.weight, best, best_at, strong, contradiction))
     if swaps:
-        results = _mutual_swaps(results, swaps)
+        results = _mutual_swaps(results, swaps, bare)
     share = _reference_share(matcher, table, best_sim, negpos, tokens)
     return Coverage(
         tuple(results), min(1.0, share), not token_of, table, best_sim, tokens, token_of, negpos, unexplained
