@@ -354,14 +354,15 @@ def _named_entities(points: tuple[Point, ...]) -> frozenset[str]:
 
 
 def _subject(text: str) -> str:
-    """The key of the first token of a point when it is a code token or a name typed in capitals ("{{", "GET",
-    "2xx"), else empty."""
+    """The key of the first token of a point when it is a syntax token or a name typed in capitals ("{{", "GET",
+    "2xx"; not an API name), else empty."""
     tokens = [t for t in tokenize(text) if not t.stop or t.surface.isupper()]
     if not tokens:
         return ""
     first = tokens[0].surface
     code = not first.isalpha() or (len(first) > 1 and first.isupper())
-    return tokens[0].key if code and not is_number(tokens[0].key) else ""
+    api = any(c in first for c in "._@(")  # an API name (request.files, @app.errorhandler) is no contrasted thing
+    return tokens[0].key if code and not api and not is_number(tokens[0].key) else ""
 
 
 def _first_named(text: str, candidates: frozenset[str]) -> frozenset[str]:
@@ -430,6 +431,8 @@ def _swap(
     anchors, phrasings, text = point.anchors, point.phrasings, point.text
     if not anchors and point.phrasing_anchors:
         anchors, phrasings, text = point.phrasing_anchors[k], point.phrasings[k : k + 1], point.texts[k]
+    elif anchors and len(phrasings) > 1:  # the phrasing whose words (not its examples or name) are said most
+        k = max(range(len(phrasings)), key=lambda n: _best_window(phrasings[n], table)[0])
     if anchors:
         at = _tight(point.phrasings[k], table)
     if not anchors or not at:
@@ -1106,8 +1109,11 @@ def cover(matcher: Matcher, tokens: list[Token], flags: list[int] | None = None)
         contradiction = None
         if entity_pos and best >= SWAP_SHARE:
             if apart is None:
-                apart = {  # without the entities' own words and bare syntax ("}}" closing a "{{")
-                    k: hits for k, hits in table.items() if k not in matcher.entities and any(map(str.isalnum, k))
+                apart = {  # without the entities' own words, bare syntax ("}}" closing a "{{") and numbers (an
+                    # example of a class, "4xx ... 404", does not state its fact)
+                    k: hits
+                    for k, hits in table.items()
+                    if k not in matcher.entities and any(map(str.isalnum, k)) and not is_number(k)
                 }
             found = _swaps_of(point, best_k, best_at, entity_pos, apart, table)
             if found:
