@@ -1109,11 +1109,13 @@ def cover(matcher: Matcher, tokens: list[Token], flags: list[int] | None = None)
         contradiction = None
         if entity_pos and best >= SWAP_SHARE:
             if apart is None:
+                named = {p for p, k, _ in entity_pos if k not in matcher.prompt_keys}  # where a name is typed
                 apart = {  # without the entities' own words, bare syntax ("}}" closing a "{{") and numbers (an
                     # example of a class, "4xx ... 404", does not state its fact)
-                    k: hits
+                    k: kept
                     for k, hits in table.items()
                     if k not in matcher.entities and any(map(str.isalnum, k)) and not is_number(k)
+                    if (kept := [(p, v) for p, v in hits if p not in named])
                 }
             found = _swaps_of(point, best_k, best_at, entity_pos, apart, table)
             if found:
