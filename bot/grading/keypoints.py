@@ -141,6 +141,7 @@ class Matcher:
     # first letter → (unstemmed vocabulary words whose stem differs from the word, their keys): typos are matched
     # on the raw word too, among the words of the same first letter
     raw_words: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = dataclasses.field(default_factory=dict)
+    entity_names: dict[str, str] = dataclasses.field(default_factory=dict)  # a key naming an entity ("fk") → it
 
 
 @dataclass(frozen=True, slots=True)
@@ -366,8 +367,12 @@ def _subject(text: str) -> str:
 
 
 def _first_named(text: str, candidates: frozenset[str]) -> frozenset[str]:
-    """The first of the candidate entities a text names (empty if none)."""
-    return frozenset(next(([t.key] for t in tokenize(text) if t.key in candidates), []))
+    """The first of the candidate entities a text names, also by an abbreviation ("PK" for primary), or empty."""
+    for t in tokenize(text):
+        named = candidates & group_of(t.key)
+        if named:
+            return frozenset(sorted(named)[:1])
+    return frozenset()
 
 
 def _anchor(
@@ -537,6 +542,7 @@ def build_matcher(
         reference_total=sum(ref_weights.values()) + sum(prompt_ref.values()),
         prompt_reference=tuple(prompt_ref.items()),
         entities=entities,
+        entity_names={alias: e for e in sorted(entities) for alias in group_of(e)},
         raw_words={
             c: (tuple(w for w, _ in group), tuple(k for _, k in group))
             for c in sorted({w[0] for w, _ in raw})
@@ -606,7 +612,7 @@ def _index(
     get_pos, add_token = choice_pos.get, token_of.append
     negpos: dict[int, int] = {}  # content position → NEGATED or UNCLEAR (positive ones are absent)
     neg_heads: set[int] = set()  # the first content position of each negation scope
-    entities = matcher.entities
+    entities = matcher.entity_names
     entity_pos: list[tuple[int, str, str]] = []  # (position, key, surface) of the question's entities
     numbers: list[tuple[int, str]] = []
     base_of: dict[str, str] = {}
@@ -621,8 +627,9 @@ def _index(
                     demoted = demote_next = True
                 elif joined in vocabulary:
                     compounds.append((joined, pos))
-        if key in entities:
-            entity_pos.append((pos, key, surface))
+        entity = entities.get(key)
+        if entity is not None:
+            entity_pos.append((pos, entity, surface))
         if demoted:
             if key in fallback:
                 others.append((key, pos))
@@ -1026,10 +1033,10 @@ def _mutual_swaps(
     out = list(results)
     for k, found in swaps.items():
         for said, expected in (pair for pair, _ in found):
-            rival = key_of(said.casefold())[1]
+            rival = group_of(key_of(said.casefold())[1])  # with its abbreviations ("foreign" is "FK")
             # the rival's own fact is displaced too (swapped both ways, or rotated among three things)
-            mutual = rival in bare or any(
-                rival in anchors for j, others in swaps.items() if j != k for _, anchors in others
+            mutual = bool(rival & bare) or any(
+                rival & anchors for j, others in swaps.items() if j != k for _, anchors in others
             )
             if (mutual or not REQUIRE_MUTUAL) and out[k].contradiction is None:
                 out[k] = dataclasses.replace(out[k], contradiction=(said, expected))
@@ -1109,7 +1116,8 @@ def cover(matcher: Matcher, tokens: list[Token], flags: list[int] | None = None)
         contradiction = None
         if entity_pos and best >= SWAP_SHARE:
             if apart is None:
-                named = {p for p, k, _ in entity_pos if k not in matcher.prompt_keys}  # where a name is typed
+                prompt_keys = matcher.prompt_keys  # where a name is typed (not a prompt word, demoted)
+                named = {p for p, _, w in entity_pos if key_of(w.casefold())[1] not in prompt_keys}
                 apart = {  # without the entities' own words, bare syntax ("}}" closing a "{{") and numbers (an
                     # example of a class, "4xx ... 404", does not state its fact)
                     k: kept

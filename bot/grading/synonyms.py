@@ -88,6 +88,8 @@ environment env
 repository repo
 message msg
 variable var
+primary pk
+foreign fk
 """
 
 GROUPS: tuple[tuple[str, ...], ...] = tuple(tuple(line.split()) for line in _TABLE.strip().splitlines())
