@@ -8,8 +8,9 @@ Sets measured (each printed separately):
   ``data/banks/flask.yaml``, ``general.jsonl`` with its own questions, ``stuffing.txt``). It is skipped with a
   message when absent; ``--dev PATH`` points elsewhere.
 
-Per kind: n, mean label, mean score, pass rate (score at or above the question's pass score). Over a set: AUC
-(label >= 0.6 is a pass), Pearson and Spearman with the labels. Stuffing: how many (question, text) pairs pass.
+Per kind: n, mean label, mean score, pass rate (score at or above the question's pass score), share labelled a
+pass, and recall (passes among the answers labelled a pass: "terse correct pass" is its terse_correct row). Over
+a set: AUC (label >= 0.6 is a pass), Pearson and Spearman with the labels. Stuffing: how many (question, text) pairs pass.
 Cross: each correct answer graded against every other question of its set (a pass there is a false accept).
 
     python bench/grading_quality.py [--dev ../shared/grading-dev] [--worst 0]
@@ -196,13 +197,15 @@ def report(title: str, items: list[Item], worst: int) -> list[tuple[Item, float]
     kinds: dict[str, list[tuple[Item, float, bool]]] = defaultdict(list)
     for i, g in graded:
         kinds[i.kind].append((i, g.score, (g.verdict == "pass")))
-    print(f"  {'kind':16} {'n':>4} {'label':>6} {'score':>6} {'pass%':>6} {'label-pass%':>11}")
+    print(f"  {'kind':16} {'n':>4} {'label':>6} {'score':>6} {'pass%':>6} {'label-pass%':>11} {'recall':>9}")
     for kind, rows in sorted(kinds.items()):
         n = len(rows)
+        good = [r for r in rows if r[0].label >= PASS]  # recall: passes among the answers labelled a pass
+        recall = f"{sum(r[2] for r in good)}/{len(good)}" if good else "-"
         print(
             f"  {kind:16} {n:4d} {statistics.fmean(r[0].label for r in rows):6.2f} "
             f"{statistics.fmean(r[1] for r in rows):6.2f} {100 * sum(r[2] for r in rows) / n:6.1f} "
-            f"{100 * sum(r[0].label >= PASS for r in rows) / n:11.1f}"
+            f"{100 * sum(r[0].label >= PASS for r in rows) / n:11.1f} {recall:>9}"
         )
     scores = [s for _, s in scored]
     labels = [i.label for i, _ in scored]
