@@ -10,7 +10,8 @@ Sets measured (each printed separately):
 
 Per kind: n, mean label, mean score, pass rate (score at or above the question's pass score), share labelled a
 pass, and recall (passes among the answers labelled a pass: "terse correct pass" is its terse_correct row). Over
-a set: AUC (label >= 0.6 is a pass), Pearson and Spearman with the labels. Stuffing: how many (question, text) pairs pass.
+a set: AUC (label >= 0.6 is a pass), Pearson and Spearman with the labels. Stuffing: how many (question, text)
+pairs pass.
 Cross: each correct answer graded against every other question of its set (a pass there is a false accept).
 
     python bench/grading_quality.py [--dev ../shared/grading-dev] [--worst 0]
