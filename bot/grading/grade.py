@@ -17,14 +17,16 @@ Algorithm (pure, deterministic; everything about a question is prepared once and
    it earns ``WEAK_ONLY_CREDIT`` of that and is never a hit. Coverage C = weighted mean of credits.
 4. Contradictions (``keypoints.cover``): a different number or an opposite word (before/after) where the point
    is stated, its denied word said the other way round, a sequence out of order, or its fact said about the
-   other thing the question contrasts (a swap, confirmed when the rival's own fact is displaced or unsaid). A contradicted point earns nothing, is listed in ``misses`` and in
-   ``contradictions`` (what was said, what is right), and costs ``CONTRADICTION_COST`` of its weight more.
+   other thing the question contrasts (a swap, confirmed when the rival's own fact is displaced or unsaid).
+   A contradicted point earns nothing, is listed in ``misses`` and in ``contradictions`` (what was said, what
+   is right), and costs ``CONTRADICTION_COST`` of its weight more.
 5. Model-answer route (authored key points only): the same matcher also covers the clauses of the model
    answer; the score is at least (that coverage) ** ``ANSWER_ROUTE_POWER``, so an answer worded like the
    model answer (the model answer itself above all) is never failed on the key points' own wording.
 6. Overall similarity S = share of the model answer's words found with their polarity (the prompt's words
-   count, never more than the others), saturating at ``REFERENCE_SATURATION``; 0 without a model answer. Score = max(C, BLEND·C +
-   (1−BLEND)·S): similarity can lift a near-miss but never pulls down an answer that covers its points.
+   count, never more than the others), saturating at ``REFERENCE_SATURATION``; 0 without a model answer.
+   Score = max(C, BLEND·C + (1−BLEND)·S): similarity can lift a near-miss but never pulls down an answer that
+   covers its points.
 7. Focus and claims: beyond ``FOCUS_FREE_WORDS`` distinct words that match nothing asked, the score shrinks in
    proportion (a generic dump fails everywhere); a bare list of terms is capped at ``SALAD_CAP`` unless the
    prompt asks to name things.
