@@ -110,7 +110,19 @@ class Runner:
             try:
                 await self.resume_one(row)
             except Exception as error:
-                await self.fail(row.id, error, post_ids=self.open_posts_of(row))
+                await self.fail(row.id, error, post_ids=await self._posts_to_close(row))
+
+    async def _posts_to_close(self, row: SessionRow) -> list[int | None]:
+        """The session's possibly open posts: from its state, or, when the state cannot be read, from the store."""
+        try:
+            return self.open_posts_of(row)
+        except Exception:
+            logger.warning("%s %s: unreadable state; closing its open posts from the store", self.kind, row.id)
+        try:
+            return [p.id for p in await self.store.open_posts(self.kind) if p.session_id == row.id]
+        except Exception:
+            logger.exception("%s %s: could not list its open posts", self.kind, row.id)
+            return []
 
     async def resume_one(self, row: SessionRow) -> None:
         """Resume one session interrupted by a restart."""

@@ -116,3 +116,20 @@ async def test_new_rounds_prefer_questions_not_asked_in_the_channel_lately(round
         await clock.advance(30)
         await asyncio.wait_for(task, 5)
     assert sorted(asked) == sorted(GOOD)
+
+
+async def test_resume_ends_a_session_whose_state_cannot_be_read_and_resumes_the_others(
+        rounds: Rounds, store: Store, clock: FakeClock, surface: MemorySurface) -> None:
+    broken = await store.create_session(kind="quiz", guild_id=GUILD, channel_id=CHANNEL + 1, owner_id=ALICE,
+                                        state={"written by": "a future version"}, now=clock.now())
+    post = await store.create_post(guild_id=GUILD, channel_id=CHANNEL + 1, kind="quiz", bank="trivia",
+                                   question_id="t-port", topic="ports", difficulty="easy", posted_at=clock.now(),
+                                   closes_at=clock.now(), session_id=broken.id)
+    await rounds.quiz.start(guild_id=GUILD, channel_id=CHANNEL, owner_id=ALICE, bank="trivia", topic=None,
+                            difficulty=None, count=1, seconds=30, manager=False)  # recorded, as before a restart
+    await rounds.quiz.resume()
+    assert await store.active_session_in_channel(CHANNEL + 1, "quiz") is None  # ended, channel free
+    assert (await store.get_post(post.id)).closed_at is not None  # type: ignore[union-attr]  # its post closed
+    (standings,) = surface.of("card")  # the healthy round is still resumed: closed with its standings
+    assert isinstance(standings, StandingsCard) and standings.title == "🏁 Final standings (round stopped)"
+    assert [s.channel_id for s in surface.sent if s.kind == "card"] == [CHANNEL]
