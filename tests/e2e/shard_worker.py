@@ -18,6 +18,7 @@ import aiohttp
 
 import bot.app
 from bot.__main__ import main as bot_main
+from bot.http_pool import http_connector
 from tests.e2e.fake.tls import FakeResolver
 
 
@@ -28,7 +29,7 @@ def main(argv: Sequence[str]) -> int:
     real_run_bot = bot.app.run_bot
 
     def connector() -> aiohttp.BaseConnector:
-        return aiohttp.TCPConnector(resolver=FakeResolver(int(port)), ssl=context, limit=0)
+        return http_connector(resolver=FakeResolver(int(port)), ssl=context)  # the production pool, pointed here
 
     def run_bot(settings: Any, plan: Any = None, **_: Any) -> int:
         return real_run_bot(settings, plan, connector=connector)
