@@ -627,9 +627,8 @@ def _index(
                     demoted = demote_next = True
                 elif joined in vocabulary:
                     compounds.append((joined, pos))
-        entity = entities.get(key)
-        if entity is not None:
-            entity_pos.append((pos, entity, surface))
+        if key in entities:
+            entity_pos.append((pos, entities[key], surface))
         if demoted:
             if key in fallback:
                 others.append((key, pos))
