@@ -30,7 +30,7 @@ async def _answer(store: Store, at: datetime, text: str = "my words") -> tuple[i
     post = await store.create_post(guild_id=1, channel_id=10, kind="quiz", bank="flask", question_id="q1",
                                    topic="basics", difficulty="easy", posted_at=at)
     await store.record_answer(post_id=post.id, user_id=7, response=text, score=0.5, verdict="fail", points=0.5,
-                              hits=[], misses=["a point"], answered_at=at)
+                              hits=[], misses=["a point"], answered_at=at, passed=False)
     return post.id, 7
 
 

@@ -19,7 +19,6 @@ from bot.store.reviews import review_answers, review_answers_sync
 
 logger = logging.getLogger(__name__)
 
-PASS_VERDICTS = frozenset({"pass", "passed", "correct"})
 MAX_BATCH = 500  # answers per transaction; bounds how long one group commit holds the connection
 
 
@@ -141,7 +140,7 @@ def answer_params(
     hits: Sequence[str],
     misses: Sequence[str],
     answered_at: datetime,
-    passed: bool | None,
+    passed: bool,
 ) -> dict[str, Any]:
     """Validate an answer and turn it into insert parameters (so a bad one never fails a whole batch)."""
     if not isinstance(response, str):
@@ -151,8 +150,8 @@ def answer_params(
     score = _number("score", score)
     if not 0.0 <= score <= 1.0:
         raise ValueError(f"score must be within 0..1, got {score!r}")
-    if passed is None:
-        passed = verdict.casefold() in PASS_VERDICTS
+    if not isinstance(passed, bool):
+        raise ValueError(f"passed must be a bool (Grade.passed), got {passed!r}")
     return {
         "post_id": _id("post_id", post_id),
         "user_id": _id("user_id", user_id),
@@ -312,11 +311,11 @@ class AnswersMixin:
         hits: Sequence[str],
         misses: Sequence[str],
         answered_at: datetime,
-        passed: bool | None = None,
+        passed: bool,
     ) -> Answer:
         """Store an answer; returns only after COMMIT. AlreadyAnswered on a second answer to the same post.
 
-        `passed` defaults to ``verdict.casefold() in PASS_VERDICTS``; points are kept to 1/1000.
+        `passed` is the grader's decision (``Grade.passed``), stored as given; points are kept to 1/1000.
         """
         params = answer_params(
             post_id=post_id,

@@ -25,7 +25,7 @@ async def graded_in_a_quiz(store: Store, user: int, ref: QuestionRef, topic: str
                                    topic=topic, difficulty="easy", posted_at=at, session_id=session_id)
     await store.record_answer(post_id=post.id, user_id=user, response="x", score=1.0 if passed else 0.0,
                               verdict="pass" if passed else "fail", points=1.0 if passed else 0.0, hits=[], misses=[],
-                              answered_at=at)
+                              answered_at=at, passed=passed)
 
 
 async def test_a_failed_quiz_question_comes_back_first_once_due(runner: ReviewRunner, store: Store,

@@ -139,7 +139,7 @@ async def make_answer(
         points=points,
         hits=["a point"] if passed else [],
         misses=[] if passed else ["a point"],
-        answered_at=at or post.posted_at,
+        answered_at=at or post.posted_at, passed=passed,
     )
 
 

@@ -44,7 +44,7 @@ async def main(path: str) -> None:
                 points=1.0,
                 hits=["a"],
                 misses=["b"],
-                answered_at=start,
+                answered_at=start, passed=True,
             )
             sys.stdout.write(f"{answer.id}\n")
             sys.stdout.flush()

@@ -29,7 +29,7 @@ async def test_record_copies_the_post_and_round_trips(store: Store) -> None:
         points=1.25,
         hits=["lazy evaluation", "querysets"],
         misses=["caching"],
-        answered_at=utc(2026, 2, 1, 9, 30, 0, 123456),
+        answered_at=utc(2026, 2, 1, 9, 30, 0, 123456), passed=True,
     )
     assert answer == Answer(
         id=answer.id,
@@ -52,16 +52,14 @@ async def test_record_copies_the_post_and_round_trips(store: Store) -> None:
     assert await store.get_answer(post.id, 43) is None
 
 
-async def test_passed_follows_the_verdict_unless_given(store: Store) -> None:
+async def test_passed_is_stored_as_graded_never_read_from_the_verdict(store: Store) -> None:
     post = await make_post(store)
     base = {"post_id": post.id, "response": "r", "score": 0.5, "points": 0.0, "hits": [], "misses": []}
     at = utc(2026, 1, 1)
-    assert (await store.record_answer(**base, user_id=1, verdict="PASS", answered_at=at)).passed is True
-    assert (await store.record_answer(**base, user_id=2, verdict="correct", answered_at=at)).passed is True
-    assert (await store.record_answer(**base, user_id=3, verdict="partial", answered_at=at)).passed is False
-    assert (await store.record_answer(**base, user_id=4, verdict="fail", answered_at=at)).passed is False
-    explicit = await store.record_answer(**base, user_id=5, verdict="good enough", passed=True, answered_at=at)
-    assert explicit.passed is True
+    assert (await store.record_answer(**base, user_id=1, verdict="pass", answered_at=at, passed=False)).passed is False
+    assert (await store.record_answer(**base, user_id=2, verdict="fail", answered_at=at, passed=True)).passed is True
+    with pytest.raises(TypeError, match="passed"):
+        await store.record_answer(**base, user_id=3, verdict="pass", answered_at=at)  # type: ignore[call-arg]
 
 
 async def test_points_are_kept_to_a_thousandth(store: Store) -> None:
@@ -94,7 +92,7 @@ async def test_answer_to_a_missing_post_is_a_store_error(store: Store) -> None:
             points=1,
             hits=[],
             misses=[],
-            answered_at=utc(2026, 1, 1),
+            answered_at=utc(2026, 1, 1), passed=True,
         )
 
 
@@ -112,6 +110,7 @@ async def test_answer_to_a_missing_post_is_a_store_error(store: Store) -> None:
         ("answered_at", datetime(2026, 1, 1)),
         ("user_id", 2**63),
         ("user_id", True),
+        ("passed", "yes"),
     ],
 )
 async def test_invalid_answers_raise_value_error(store: Store, field: str, value: object) -> None:
@@ -126,6 +125,7 @@ async def test_invalid_answers_raise_value_error(store: Store, field: str, value
         "hits": [],
         "misses": [],
         "answered_at": utc(2026, 1, 1),
+        "passed": True,
     }
     args[field] = value
     with pytest.raises(ValueError):

@@ -73,7 +73,7 @@ async def test_seven_days_exactly_is_still_in_time_and_unknown_answers_are_refus
 async def test_full_marks_cannot_be_appealed(store: Store) -> None:
     post = await make_post(store, at=T0)
     answer = await store.record_answer(post_id=post.id, user_id=7, response="x", score=1.0, verdict="pass",
-                                       points=1.0, hits=[], misses=[], answered_at=T0)
+                                       points=1.0, hits=[], misses=[], answered_at=T0, passed=True)
     with pytest.raises(AppealRefused, match="full_marks"):
         await store.open_appeal(answer_id=answer.id, user_id=7, reason="", now=T0)
 

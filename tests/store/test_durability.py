@@ -91,7 +91,7 @@ async def _reopen_and_write(db_url: str, acknowledged: list[int], backend: str) 
             points=1.0,
             hits=[],
             misses=[],
-            answered_at=first_post.posted_at,
+            answered_at=first_post.posted_at, passed=True,
         )
         assert again.id not in acknowledged
     finally:

@@ -19,7 +19,7 @@ async def answer(store: Store, user: int, at_days_ago: float, points: float, *, 
     post = await make_post(store, guild=guild, question=question, topic=topic, at=at)
     await store.record_answer(post_id=post.id, user_id=user, response="r", score=0.5 if misses else 0.9,
                               verdict="fail" if misses else "pass", points=points, hits=[], misses=list(misses),
-                              answered_at=at)
+                              answered_at=at, passed=not misses)
 
 
 def test_week_starts_are_local_mondays_oldest_first() -> None:

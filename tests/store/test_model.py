@@ -72,7 +72,7 @@ async def test_store_matches_the_model(seed: int) -> None:
             passed = rng.random() < 0.5
             await store.record_answer(
                 post_id=post.id, user_id=user, response="r", score=0.5, verdict="pass" if passed else "fail",
-                points=milli / 1000, hits=[], misses=[], answered_at=at,
+                points=milli / 1000, hits=[], misses=[], answered_at=at, passed=passed,
             )  # fmt: skip
             rows.append((user, at, milli, int(passed), bank, topic))
         for _ in range(12):

@@ -40,7 +40,7 @@ async def race_for_one_answer(store: Store, other: Store) -> list[object]:
 
     async def answer(s: Store, text: str) -> object:
         return await s.record_answer(post_id=post.id, user_id=7, response=text, score=0.8, verdict="pass",
-                                     points=1.0, hits=[], misses=[], answered_at=utc(2026, 1, 1, 0, 1))
+                                     points=1.0, hits=[], misses=[], answered_at=utc(2026, 1, 1, 0, 1), passed=True)
 
     results = await asyncio.gather(*(answer(s, f"{n}") for n in range(4) for s in (store, other)),
                                    return_exceptions=True)

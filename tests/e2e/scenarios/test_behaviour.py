@@ -62,7 +62,7 @@ async def test_leaderboard_pages_keep_working_after_a_restart(viva: Viva, fake: 
                                                posted_at=now - timedelta(minutes=5))
             await bot.store.record_answer(post_id=post.id, user_id=member.id, response="5000", score=1.0,
                                           verdict="pass", points=float(20 - i), hits=["5000"], misses=[],
-                                          answered_at=now - timedelta(minutes=1))
+                                          answered_at=now - timedelta(minutes=1), passed=True)
         r = await discord.slash(alice, "leaderboard", period="all")
         page1 = r.message
         assert mentioned(page1.embeds[0]["description"]) == [m.id for m in members[:10]]

@@ -24,7 +24,7 @@ async def test_page_buttons_never_show_the_clicker_as_you_and_the_rank_is_privat
                                            posted_at=now - timedelta(minutes=5))
         await bot.store.record_answer(post_id=post.id, user_id=member.id, response="5000", score=1.0,
                                       verdict="pass", points=float(20 - i), hits=["5000"], misses=[],
-                                      answered_at=now - timedelta(minutes=1))
+                                      answered_at=now - timedelta(minutes=1), passed=True)
     r = await discord.slash(alice, "leaderboard", period="all")
     page = r.message
     assert not r.ephemeral and "You" not in field_names(page)

@@ -84,7 +84,7 @@ async def test_retention_drops_old_texts_at_once_and_hourly_keeping_scores(
                                            posted_at=now - age)
         texts[age] = await bot.store.record_answer(post_id=post.id, user_id=alice.id, response="5000", score=1.0,
                                                    verdict="pass", points=2.0, hits=["5000"], misses=[],
-                                                   answered_at=now - age)
+                                                   answered_at=now - age, passed=True)
 
     r = await discord.slash(admin, "settings", retention_days=30)
     assert "Answer texts kept: **30 days**" in r.embed["description"]

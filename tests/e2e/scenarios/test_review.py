@@ -170,7 +170,8 @@ async def test_insights_chart_the_points_the_server_misses_for_moderators_only(
                                            question_id="app-factory", topic="architecture", difficulty="medium",
                                            posted_at=now - timedelta(minutes=5))
         await bot.store.record_answer(post_id=post.id, user_id=user, response="…", score=0.2, verdict="fail",
-                                      points=0.4, hits=[], misses=misses, answered_at=now - timedelta(minutes=4))
+                                      passed=False, points=0.4, hits=[], misses=misses,
+                                      answered_at=now - timedelta(minutes=4))
     r = await discord.slash(admin, "insights", period="week")
     assert not r.ephemeral and r.embed["title"] == "🧭 What to study next — this week"
     lines = r.embed["description"].splitlines()
