@@ -6,7 +6,7 @@ import contextlib
 import random
 import re
 from collections.abc import AsyncIterator, Iterator
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -142,3 +142,15 @@ async def answer(discord: Discord, member: Any, question: Message, text: str) ->
     r = await discord.click(member, question, "Answer")
     assert r.modal is not None, f"expected a modal, got {r.content!r}"
     return await receipt(await discord.submit_modal(member, response=text))
+
+
+async def ranked_answers(bot: VivaBot, guild: Guild, channel_id: int, members: list[Any]) -> None:
+    """Each member answered a trivia question correctly five minutes ago; earlier members have more points."""
+    now = bot.clock.now()
+    for i, member in enumerate(members):
+        post = await bot.store.create_post(guild_id=guild.id, channel_id=channel_id, kind="quiz", bank="trivia",
+                                           question_id="t-port", topic="basics", difficulty="easy",
+                                           posted_at=now - timedelta(minutes=5))
+        await bot.store.record_answer(post_id=post.id, user_id=member.id, response="5000", score=1.0,
+                                      verdict="pass", passed=True, points=float(20 - i), hits=["5000"], misses=[],
+                                      answered_at=now - timedelta(minutes=1))

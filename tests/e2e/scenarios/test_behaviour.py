@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import logging
-from datetime import timedelta
 
 import pytest
 
 from bot.app import VivaBot
 from tests.e2e.fake import Channel, Discord, FakeDiscord, Guild, HarnessError, Member, Perm
-from tests.e2e.scenarios.conftest import Viva, field, good_answer, mentioned, prompt_of
+from tests.e2e.scenarios.conftest import Viva, field, good_answer, mentioned, prompt_of, ranked_answers
 
 
 async def test_autocomplete_for_bank_topic_and_zone(bot: VivaBot, discord: Discord, alice: Member,
@@ -55,14 +54,7 @@ async def test_leaderboard_pages_keep_working_after_a_restart(viva: Viva, fake: 
                                                               alice: Member) -> None:
     members = [fake.add_member(guild, f"student{i:02d}") for i in range(12)]
     async with viva.running() as bot:
-        now = viva.clock.now()
-        for i, member in enumerate(members):
-            post = await bot.store.create_post(guild_id=guild.id, channel_id=channel.id, kind="quiz", bank="trivia",
-                                               question_id="t-port", topic="basics", difficulty="easy",
-                                               posted_at=now - timedelta(minutes=5))
-            await bot.store.record_answer(post_id=post.id, user_id=member.id, response="5000", score=1.0,
-                                          verdict="pass", points=float(20 - i), hits=["5000"], misses=[],
-                                          answered_at=now - timedelta(minutes=1), passed=True)
+        await ranked_answers(bot, guild, channel.id, members)
         r = await discord.slash(alice, "leaderboard", period="all")
         page1 = r.message
         assert mentioned(page1.embeds[0]["description"]) == [m.id for m in members[:10]]

@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 from bot.app import VivaBot
 from tests.e2e.fake import Channel, Discord, FakeDiscord, Guild, Member, Message
-from tests.e2e.scenarios.conftest import field, mentioned
+from tests.e2e.scenarios.conftest import field, mentioned, ranked_answers
 
 
 def field_names(message: Message) -> list[str]:
@@ -17,14 +15,7 @@ async def test_page_buttons_never_show_the_clicker_as_you_and_the_rank_is_privat
         bot: VivaBot, fake: FakeDiscord, guild: Guild, discord: Discord, channel: Channel, alice: Member,
         bob: Member) -> None:
     members = [fake.add_member(guild, f"student{i:02d}") for i in range(11)] + [bob]
-    now = bot.clock.now()
-    for i, member in enumerate(members):
-        post = await bot.store.create_post(guild_id=guild.id, channel_id=channel.id, kind="quiz", bank="trivia",
-                                           question_id="t-port", topic="basics", difficulty="easy",
-                                           posted_at=now - timedelta(minutes=5))
-        await bot.store.record_answer(post_id=post.id, user_id=member.id, response="5000", score=1.0,
-                                      verdict="pass", points=float(20 - i), hits=["5000"], misses=[],
-                                      answered_at=now - timedelta(minutes=1), passed=True)
+    await ranked_answers(bot, guild, channel.id, members)
     r = await discord.slash(alice, "leaderboard", period="all")
     page = r.message
     assert not r.ephemeral and "You" not in field_names(page)
