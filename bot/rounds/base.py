@@ -7,6 +7,7 @@ import logging
 import random
 from collections.abc import Callable, Coroutine, Iterable
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any, ClassVar
 
 from bot.answering import AnswerDesk
@@ -22,6 +23,23 @@ Spawn = Callable[[Coroutine[Any, Any, Any], str], "asyncio.Task[Any]"]
 
 def _spawn(coro: Coroutine[Any, Any, Any], name: str) -> asyncio.Task[Any]:
     return asyncio.create_task(coro, name=name)
+
+
+async def sleep_until(clock: Clock, deadline: datetime, max_nap: float) -> None:
+    """Sleep until an absolute instant, in naps of at most ``max_nap`` seconds (time already gone is not slept)."""
+    while (remaining := (deadline - clock.now()).total_seconds()) > 0:
+        await clock.sleep(min(remaining, max_nap))
+
+
+async def first_of(sleep: Coroutine[Any, Any, None], wake: asyncio.Event) -> None:
+    """Wait until ``sleep`` ends or ``wake`` is set, whichever comes first; the other is cancelled."""
+    sleeper = asyncio.ensure_future(sleep)
+    woken = asyncio.ensure_future(wake.wait())
+    try:
+        await asyncio.wait({sleeper, woken}, return_when=asyncio.FIRST_COMPLETED)
+    finally:
+        sleeper.cancel()
+        woken.cancel()
 
 
 def _owns_all(guild_id: int) -> bool:

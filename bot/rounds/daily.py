@@ -20,7 +20,7 @@ from typing import Any
 from bot.bank.catalog import pick_questions
 from bot.errors import UserError
 from bot.observability import SCHEDULER_LAG
-from bot.rounds.base import Deps, Runner
+from bot.rounds.base import Deps, Runner, first_of, sleep_until
 from bot.rounds.surface import Action, QuestionCard, RevealCard, SurfaceError
 from bot.schedule.daily import decide, local_instant, next_due, parse_local_time, parse_zone
 from bot.store import Post, Schedule
@@ -138,18 +138,7 @@ class DailyRunner(Runner):
             except Exception:
                 logger.exception("daily scheduler pass failed")
                 deadline = self.clock.now() + timedelta(seconds=MAX_SLEEP)
-            sleeper = asyncio.ensure_future(self._sleep_until(deadline))
-            woken = asyncio.ensure_future(self.wakeup.wait())
-            try:
-                await asyncio.wait({sleeper, woken}, return_when=asyncio.FIRST_COMPLETED)
-            finally:
-                sleeper.cancel()
-                woken.cancel()
-
-    async def _sleep_until(self, deadline: datetime) -> None:
-        """Sleep until an absolute instant: time that passes before the sleep starts is not slept again."""
-        while (remaining := (deadline - self.clock.now()).total_seconds()) > 0:
-            await self.clock.sleep(min(remaining, MAX_SLEEP))
+            await first_of(sleep_until(self.clock, deadline, MAX_SLEEP), self.wakeup)
 
     async def run_pass(self) -> datetime:
         """Reveal what is due, then post what is due, in this process's guilds; each server's errors are

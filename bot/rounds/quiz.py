@@ -12,7 +12,7 @@ from typing import Literal
 from bot.bank.catalog import pick_questions
 from bot.bank.models import Bank, Difficulty
 from bot.errors import PermissionDenied, SessionError
-from bot.rounds.base import Deps, Runner
+from bot.rounds.base import Deps, Runner, first_of
 from bot.rounds.surface import Action, QuestionCard, RevealCard, ScoreLine, StandingsCard, SurfaceError
 from bot.sessions.quiz import QuizState, all_present_answered, can_control, may_start, most_missed, standings
 from bot.store import Post, SessionConflict, SessionRow
@@ -173,13 +173,7 @@ class QuizRunner(Runner):
         await store.update_session(row.id, state=state.to_dict(), now=self.clock.now())
 
     async def _wait(self, seconds: float, wake: asyncio.Event) -> None:
-        timer = asyncio.ensure_future(self.clock.sleep(seconds))
-        woken = asyncio.ensure_future(wake.wait())
-        try:
-            await asyncio.wait({timer, woken}, return_when=asyncio.FIRST_COMPLETED)
-        finally:
-            timer.cancel()
-            woken.cancel()
+        await first_of(self.clock.sleep(seconds), wake)
 
     async def reveal(self, post: Post, heading: str, message_id: int | None, note: str | None = None) -> None:
         """Close the post, take the button off the question and post the reveal with its *My result* button."""

@@ -21,7 +21,7 @@ from bot.bank.models import Question
 from bot.errors import SessionError, UserError
 from bot.grading import Grade, grade
 from bot.review import CardState, QuestionRef, pick_next
-from bot.rounds.base import Deps, Runner
+from bot.rounds.base import Deps, Runner, first_of, sleep_until
 from bot.rounds.surface import SurfaceError
 from bot.schedule.daily import local_instant, next_due, parse_local_time, parse_zone
 from bot.store.insights import MissedPoint
@@ -236,14 +236,4 @@ class ReviewRunner(Runner):
             except Exception:
                 logger.exception("review reminder pass failed")
                 deadline = self.clock.now() + timedelta(seconds=MAX_SLEEP)
-            sleeper = asyncio.ensure_future(self._sleep_until(deadline))
-            woken = asyncio.ensure_future(self.wakeup.wait())
-            try:
-                await asyncio.wait({sleeper, woken}, return_when=asyncio.FIRST_COMPLETED)
-            finally:
-                sleeper.cancel()
-                woken.cancel()
-
-    async def _sleep_until(self, deadline: datetime) -> None:
-        while (remaining := (deadline - self.clock.now()).total_seconds()) > 0:
-            await self.clock.sleep(min(remaining, MAX_SLEEP))
+            await first_of(sleep_until(self.clock, deadline, MAX_SLEEP), self.wakeup)
