@@ -29,6 +29,7 @@ from bot.store.insights import MissedPoint
 from bot.ui import embeds
 from bot.ui.embeds import clip
 from bot.ui.respond import reply, report_error
+from bot.ui.views import AnswerBox, input_value
 
 logger = logging.getLogger(__name__)
 
@@ -141,30 +142,12 @@ async def serve(interaction: discord.Interaction, mode: str) -> None:
     await send_item(interaction, item, mode=mode)
 
 
-class ReviewModal(discord.ui.Modal):
+class ReviewModal(AnswerBox):
     """The private answer box of a review question; submissions are handled by `submit_review`."""
 
     def __init__(self, user_id: int, mode: str, ref: QuestionRef, prompt: str) -> None:
         head = f"viva:rv:m:{user_id}:{mode}:"
-        super().__init__(title="Your answer", timeout=3600, custom_id=head + ref_token(ref, CUSTOM_ID - len(head)))
-        self.response: discord.ui.TextInput[ReviewModal] = discord.ui.TextInput(
-            label="Your answer", custom_id="response", style=discord.TextStyle.paragraph, min_length=1,
-            max_length=4000, placeholder=clip(prompt, 100), required=True)
-        self.add_item(self.response)
-
-    async def on_submit(self, interaction: discord.Interaction) -> None:
-        """Nothing here: `submit_review` handles every review modal (after a restart too)."""
-
-
-def _input_value(components: Any, custom_id: str) -> str | None:
-    for component in components or []:
-        if component.get("custom_id") == custom_id and "value" in component:
-            return str(component["value"])
-        nested = component.get("components") or ([component["component"]] if "component" in component else [])
-        found = _input_value(nested, custom_id)
-        if found is not None:
-            return found
-    return None
+        super().__init__(head + ref_token(ref, CUSTOM_ID - len(head)), prompt)
 
 
 async def submit_review(interaction: discord.Interaction) -> bool:
@@ -177,7 +160,7 @@ async def submit_review(interaction: discord.Interaction) -> bool:
         await interaction.response.defer(ephemeral=True, thinking=True)
         runner = runner_of(interaction)
         ref = find_ref(runner.catalog_for(interaction.guild_id), match["token"])
-        text = _input_value(data.get("components"), "response") or ""
+        text = input_value(data.get("components"), "response") or ""
         outcome = await runner.answer(interaction.user.id, interaction.guild_id, ref, text,
                                       replay=match["mode"] != "c")
         content, embed, view = outcome_message(outcome, match["mode"])

@@ -84,32 +84,39 @@ def result_view(post_id: int) -> discord.ui.View:
 MODAL_ID = re.compile(r"viva:modal:(?P<post>\d+):(?P<user>\d+)")
 
 
-class AnswerModal(discord.ui.Modal):
-    """The private answer box: one long text input.
+class AnswerBox(discord.ui.Modal):
+    """A private answer box: one long text input.
 
-    Its custom id is unique per post and member (discord.py keys open modals by custom id alone). Submissions are
-    handled by ``submit_answer`` from the bot's ``on_interaction``, not by this object, so an answer typed while
-    the bot restarted is still saved.
+    Its custom id is unique per question and member (discord.py keys open modals by custom id alone). Submissions
+    are handled from the bot's ``on_interaction`` by that id, not by this object, so an answer typed while the bot
+    restarted is still saved.
     """
 
-    def __init__(self, post_id: int, user_id: int, prompt: str) -> None:
-        super().__init__(title="Your answer", timeout=3600, custom_id=f"viva:modal:{post_id}:{user_id}")
-        self.response: discord.ui.TextInput[AnswerModal] = discord.ui.TextInput(
+    def __init__(self, custom_id: str, prompt: str) -> None:
+        super().__init__(title="Your answer", timeout=3600, custom_id=custom_id)
+        self.response: discord.ui.TextInput[AnswerBox] = discord.ui.TextInput(
             label="Your answer", custom_id="response", style=discord.TextStyle.paragraph, min_length=1,
             max_length=4000, placeholder=clip(prompt, 100), required=True)
         self.add_item(self.response)
 
     async def on_submit(self, interaction: discord.Interaction) -> None:
-        """Nothing here: ``submit_answer`` handles every answer modal."""
+        """Nothing here: submissions are handled by custom id from ``on_interaction``."""
 
 
-def _input_value(components: Any, custom_id: str) -> str | None:
+class AnswerModal(AnswerBox):
+    """The answer box of a posted question (quiz round or daily); ``submit_answer`` handles it."""
+
+    def __init__(self, post_id: int, user_id: int, prompt: str) -> None:
+        super().__init__(f"viva:modal:{post_id}:{user_id}", prompt)
+
+
+def input_value(components: Any, custom_id: str) -> str | None:
     """The value of the text input ``custom_id`` in submitted modal data (action rows or labels)."""
     for component in components or []:
         if component.get("custom_id") == custom_id and "value" in component:
             return str(component["value"])
         nested = component.get("components") or ([component["component"]] if "component" in component else [])
-        found = _input_value(nested, custom_id)
+        found = input_value(nested, custom_id)
         if found is not None:
             return found
     return None
@@ -131,7 +138,7 @@ async def submit_answer(interaction: discord.Interaction) -> bool:
     match = MODAL_ID.fullmatch(str(data.get("custom_id", "")))
     if interaction.type is not discord.InteractionType.modal_submit or match is None:
         return False
-    text = _input_value(data.get("components"), "response") or ""
+    text = input_value(data.get("components"), "response") or ""
     work = asyncio.ensure_future(host(interaction).desk.submit(int(match["post"]), interaction.user.id, text))
     try:
         try:
