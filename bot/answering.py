@@ -9,7 +9,6 @@ from __future__ import annotations
 import asyncio
 import logging
 import re
-import time
 import unicodedata
 from collections import deque
 from collections.abc import Callable
@@ -21,7 +20,7 @@ from bot.bank.models import Question
 from bot.clock import Clock
 from bot.errors import SessionError, UserError
 from bot.grading import Grade, grade
-from bot.observability import ANSWERS, GRADING_SECONDS
+from bot.observability import ANSWERS, grading_timer
 from bot.sessions.scoring import points_for
 from bot.store import AlreadyAnswered, Answer, Post, Store
 
@@ -157,9 +156,8 @@ class AnswerDesk:
             raise UserError("Your answer was empty. Press Answer again and type your answer.")
         post, question = await self.open_question(post_id, user_id)
         now = self.clock.now()
-        started = time.perf_counter()
-        g = grade(question, text)
-        GRADING_SECONDS.observe(time.perf_counter() - started)
+        with grading_timer():
+            g = grade(question, text)
         limit = (post.closes_at - post.posted_at).total_seconds() if post.closes_at else None
         points = points_for(g.score, question.difficulty, elapsed=(now - post.posted_at).total_seconds(),
                             limit=limit if post.kind == "quiz" else None, passed=g.passed)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextvars
 import json
 import logging
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -27,6 +28,7 @@ __all__ = [
     "REGISTRY",
     "SCHEDULER_LAG",
     "JsonFormatter",
+    "grading_timer",
     "log_context",
     "start_metrics_server",
 ]
@@ -92,6 +94,16 @@ class JsonFormatter(logging.Formatter):
         if record.exc_info:
             out["exc"] = self.formatException(record.exc_info)
         return json.dumps(out, ensure_ascii=False, default=str)
+
+
+@contextmanager
+def grading_timer() -> Iterator[None]:
+    """Observe the time the block takes in the grading-time histogram (wrap one ``grade`` call)."""
+    started = time.perf_counter()
+    try:
+        yield
+    finally:
+        GRADING_SECONDS.observe(time.perf_counter() - started)
 
 
 def start_metrics_server(port: int, host: str = "127.0.0.1") -> tuple[Any, Any]:

@@ -18,7 +18,7 @@ from bot.bank.catalog import pick_questions
 from bot.bank.models import DEFAULT_PASS_SCORE, Bank, Difficulty, Question
 from bot.errors import SessionError, UserError
 from bot.grading import grade
-from bot.observability import ANSWERS
+from bot.observability import ANSWERS, grading_timer
 from bot.rounds.base import Deps, Runner
 from bot.rounds.surface import Action, FeedbackCard, Place, QuestionCard, ReportCard, SurfaceError
 from bot.sessions.interview import (
@@ -220,7 +220,8 @@ class InterviewRunner(Runner):
             return
         post_id = state.post_id
         offered_hint = state.phase == "answer" and not state.hinted  # the question still shows its Hint button
-        turn = take_answer(state, question, text)
+        with grading_timer():
+            turn = take_answer(state, question, text)
         hinted = turn.factor < 1
         number = f"{len(state.results) + (0 if turn.final else 1)}/{len(state.question_ids)}"
         if turn.final is None:

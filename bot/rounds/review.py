@@ -20,6 +20,7 @@ from bot.bank.catalog import Catalog
 from bot.bank.models import Question
 from bot.errors import SessionError, UserError
 from bot.grading import Grade, grade
+from bot.observability import grading_timer
 from bot.review import CardState, QuestionRef, pick_next
 from bot.rounds.base import Deps, Runner, first_of, sleep_until
 from bot.rounds.surface import SurfaceError
@@ -143,7 +144,8 @@ class ReviewRunner(Runner):
         if (not replay and stored is not None and stored.last_answer_id is None and stored.card.last_review is not None
                 and now - stored.card.last_review < JUST_REVIEWED and not stored.card.is_due(now)):
             raise SessionError("You just answered this card. Press **Next** for the next one.")
-        g = grade(question, text)
+        with grading_timer():
+            g = grade(question, text)
         card = await self.store.record_review(user_id, ref, question.topic, score=g.score,
                                               passed=g.passed, at=now)
         summary = await self.store.review_summary(user_id, now)

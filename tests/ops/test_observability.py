@@ -74,3 +74,14 @@ def test_settings_read_log_format_and_metrics_port(monkeypatch: pytest.MonkeyPat
     monkeypatch.setenv("VIVA_LOG_FORMAT", "xml")
     with pytest.raises(ConfigError, match="VIVA_LOG_FORMAT"):
         load_settings(env_file=None)
+
+
+def test_grading_timer_observes_even_when_the_block_raises() -> None:
+    from bot.observability import REGISTRY, grading_timer
+
+    before = REGISTRY.get_sample_value("viva_grading_seconds_count") or 0.0
+    with grading_timer():
+        pass
+    with pytest.raises(ValueError), grading_timer():
+        raise ValueError("bad question")
+    assert REGISTRY.get_sample_value("viva_grading_seconds_count") == before + 2

@@ -102,3 +102,15 @@ async def test_without_threads_or_dms_nothing_is_recorded(rounds: Rounds, store:
     with pytest.raises(Exception, match="can't open a private thread"):
         await _begin(rounds)
     assert await store.active_session_of(GUILD, ALICE, "interview") is None
+
+
+async def test_interview_answers_are_timed_in_the_grading_metric(rounds: Rounds, surface: MemorySurface) -> None:
+    from bot.observability import REGISTRY
+
+    def graded() -> float:
+        return REGISTRY.get_sample_value("viva_grading_seconds_count") or 0.0
+
+    started = await _begin(rounds, count=1)
+    before = graded()
+    await rounds.interview.on_message(started.place.channel_id, ALICE, GOOD[_questions(surface)[-1].question.id])
+    assert graded() == before + 1
