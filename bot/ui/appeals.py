@@ -19,6 +19,7 @@ import discord
 from bot.rounds.appeals import MAX_PHRASING, MAX_REASON, AppealCard, AppealDesk, phrasing_target
 from bot.rounds.surface import PlaceGone, SurfaceError
 from bot.ui.embeds import COLOR, DESCRIPTION, FAIL, FIELD_VALUE, PARTIAL, PASS, TITLE, VERDICT_ICON, clip
+from bot.ui.observe import observed_callback
 from bot.ui.respond import NO_PINGS, reply, report_error
 
 logger = logging.getLogger(__name__)
@@ -129,6 +130,7 @@ class PointsSelect(discord.ui.DynamicItem[discord.ui.Select[Any]], template=r"vi
         """Rebuild from the custom id."""
         return cls(int(match["appeal"]))
 
+    @observed_callback
     async def callback(self, interaction: discord.Interaction) -> None:
         """Redraw with the new ticks (moderators only)."""
         try:
@@ -158,6 +160,7 @@ class AcceptButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=r"vi
         """Rebuild from the custom id."""
         return cls(int(match["appeal"]))
 
+    @observed_callback
     async def callback(self, interaction: discord.Interaction) -> None:
         """Check the moderator and the appeal, then open the form."""
         try:
@@ -182,6 +185,7 @@ class RejectButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=r"vi
         """Rebuild from the custom id."""
         return cls(int(match["appeal"]))
 
+    @observed_callback
     async def callback(self, interaction: discord.Interaction) -> None:
         """Check the moderator and the appeal, then open the form."""
         try:
@@ -269,6 +273,7 @@ class AppealButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=r"vi
         """Rebuild from the custom id."""
         return cls(int(match["post"]), getattr(item, "label", None) or "Appeal")
 
+    @observed_callback
     async def callback(self, interaction: discord.Interaction) -> None:
         """Open the appeal form."""
         try:

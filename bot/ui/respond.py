@@ -78,7 +78,7 @@ async def report_error(interaction: discord.Interaction, error: Exception) -> No
     An interaction that reached the bot too late to be answered (10062) is the expected outcome of lateness:
     a WARNING with the delay, and nothing more is sent (a second callback would be refused too)."""
     if expired(error):
-        interaction.extras["viva_outcome"] = "expired"  # read by bot.tree.observed (metrics)
+        interaction.extras["viva_outcome"] = "expired"  # read by bot.ui.observe.observed (metrics)
         delay = (discord.utils.utcnow() - interaction.created_at).total_seconds()
         logger.warning("interaction %s from user %s expired before it was answered (%.1f s after it was created); "
                        "Discord refused the reply (10062)", interaction.id, interaction.user.id, delay)

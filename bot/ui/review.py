@@ -28,6 +28,7 @@ from bot.rounds.review import ReviewItem, ReviewOutcome, ReviewRunner
 from bot.store.insights import MissedPoint
 from bot.ui import embeds
 from bot.ui.embeds import clip
+from bot.ui.observe import observed_callback
 from bot.ui.respond import reply, report_error
 from bot.ui.views import AnswerBox, input_value
 
@@ -190,6 +191,7 @@ class ReviewAnswerButton(discord.ui.DynamicItem[discord.ui.Button[Any]],
         ref = find_ref(runner.catalog_for(interaction.guild_id), match["token"])
         return cls(match["mode"], ref, match["token"])
 
+    @observed_callback
     async def callback(self, interaction: discord.Interaction) -> None:
         """Open the modal (it must be the first response)."""
         try:
@@ -214,6 +216,7 @@ class ReviewNextButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=
         """Rebuild the button from its custom id."""
         return cls(match["mode"])
 
+    @observed_callback
     async def callback(self, interaction: discord.Interaction) -> None:
         """Reply with the next question (a new private message; the feedback stays above it)."""
         try:

@@ -25,6 +25,7 @@ from bot.store import Store
 from bot.ui import embeds
 from bot.ui.appeals import appeal_view
 from bot.ui.embeds import clip
+from bot.ui.observe import observed_callback
 from bot.ui.respond import NO_PINGS, reply, report_error
 
 logger = logging.getLogger(__name__)
@@ -166,6 +167,7 @@ class AnswerButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=r"vi
         """Rebuild the button from its custom id (after a restart too)."""
         return cls(int(match["post"]))
 
+    @observed_callback
     async def callback(self, interaction: discord.Interaction) -> None:
         """Check the member may answer, then open the modal (a modal must be the first response)."""
         try:
@@ -189,6 +191,7 @@ class HintButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=r"viva
         """Rebuild the button from its custom id (after a restart too)."""
         return cls(int(match["post"]))
 
+    @observed_callback
     async def callback(self, interaction: discord.Interaction) -> None:
         """Record the hint, then show it to the member only."""
         try:
@@ -223,6 +226,7 @@ class MyResultButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=r"
         """Rebuild the button from its custom id (after a restart too)."""
         return cls(int(match["post"]))
 
+    @observed_callback
     async def callback(self, interaction: discord.Interaction) -> None:
         """Reply with the member's own result, ephemeral."""
         bot = host(interaction)
@@ -253,6 +257,7 @@ class LeaderboardPager(discord.ui.DynamicItem[discord.ui.Button[Any]],
         return cls(match["period"], int(match["page"]), match["bank"] or None, match["topic"] or None,
                    label=getattr(item, "label", None) or "")
 
+    @observed_callback
     async def callback(self, interaction: discord.Interaction) -> None:
         """Show the requested page in place."""
         try:

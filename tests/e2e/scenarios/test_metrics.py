@@ -68,6 +68,8 @@ async def test_a_quiz_answer_moves_the_counters(bot: VivaBot, discord: Discord, 
     assert moved("viva_interactions_total", command="quiz start", outcome="ok") == 1
     assert moved("viva_interactions_total", command="quiz start", outcome="refused") == 1
     assert moved("viva_interactions_total", command="viva:modal", outcome="ok") == 1
+    assert moved("viva_interactions_total", command="viva:answer", outcome="ok") == 1  # the Answer button click
+    assert moved("viva_interaction_seconds_count", command="viva:answer") == 1
     assert moved("viva_interaction_seconds_count", command="quiz start") == 2
     assert moved("viva_interaction_seconds_count", command="viva:modal") == 1
     assert moved("viva_answers_total", kind="quiz") == 1
