@@ -28,15 +28,14 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 import yaml  # noqa: E402
 
-from bot.bank.loader import load_bank  # noqa: E402
-from bot.bank.models import KeyPoint, Question  # noqa: E402
+from bot.bank.loader import key_points_or_raise, load_bank  # noqa: E402
+from bot.bank.models import Question  # noqa: E402
 from bot.grading import grade  # noqa: E402
 
 PASS = 0.6
@@ -54,12 +53,6 @@ class Item:
     text: str
 
 
-def _key_point(raw: Any) -> KeyPoint:
-    """A KeyPoint from a bank-style entry."""
-    if isinstance(raw, str):
-        return KeyPoint(raw)
-    return KeyPoint(raw["point"], tuple(raw.get("accept", ())), float(raw.get("weight", 1.0)))
-
 
 def own_labelled() -> list[Item]:
     """tests/data/grading/labelled.yaml."""
@@ -68,7 +61,7 @@ def own_labelled() -> list[Item]:
     for q in raw["questions"]:
         question = Question(
             id=q["id"], prompt=q["prompt"], answer=" ".join(q["answer"].split()), topic=q["topic"],
-            key_points=tuple(_key_point(k) for k in q.get("key_points", ())),
+            key_points=key_points_or_raise(q.get("key_points", []), q["id"]),
         )  # fmt: skip
         items.extend(Item(question, r["kind"], float(r["label"]), r["text"]) for r in q["responses"])
     return items
@@ -99,7 +92,7 @@ def own_adversarial(bank: dict[str, Question]) -> list[Item]:
     inline = {
         q["id"]: Question(
             id=q["id"], prompt=q["prompt"], answer=q["answer"],
-            key_points=tuple(_key_point(k) for k in q.get("key_points", ())),
+            key_points=key_points_or_raise(q.get("key_points", []), q["id"]),
         )
         for q in raw.get("questions", ())
     }
@@ -141,7 +134,7 @@ def dev_general(dev: Path) -> list[Item]:
         q = json.loads(line)
         question = Question(
             id=q["id"], prompt=q["prompt"], answer=q["model_answer"],
-            key_points=tuple(_key_point(k) for k in q["key_points"]),
+            key_points=key_points_or_raise(q["key_points"], q["id"]),
         )  # fmt: skip
         out.extend(Item(question, a["kind"], float(a["label"]), a["response"]) for a in q["answers"])
     return out

@@ -195,6 +195,14 @@ def parse_key_points(raw: object, qid: str = "cli") -> tuple[tuple[KeyPoint, ...
     return tuple(points), tuple(issues)
 
 
+def key_points_or_raise(raw: object, qid: str = "cli") -> tuple[KeyPoint, ...]:
+    """Key points from decoded data by the bank's rules; BankLoadError lists every problem."""
+    points, issues = parse_key_points(raw, qid)
+    if issues:
+        raise BankLoadError(issues)
+    return points
+
+
 def _peek_id(node: yaml.Node) -> str | None:
     """The question's id as typed, read before validation so every issue can name it."""
     if isinstance(node, yaml.MappingNode):

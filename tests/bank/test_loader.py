@@ -157,3 +157,12 @@ def test_a_pass_score_of_zero_is_kept() -> None:
     text = "name: zero\npass_score: 0\nquestions:\n  - id: q\n    prompt: Port?\n    short_answers: ['5000']\n"
     bank = parse_bank(text, "zero.yaml")
     assert bank.pass_score == 0.0 and bank.questions[0].pass_score == 0.0
+
+
+def test_key_points_or_raise_applies_the_bank_rules() -> None:
+    from bot.bank.loader import key_points_or_raise
+
+    (kp,) = key_points_or_raise([{"point": "tiny core", "accept": ["small core"], "weight": 2}], "q")
+    assert (kp.text, kp.accept, kp.weight) == ("tiny core", ("small core",), 2.0)
+    with pytest.raises(BankLoadError, match=r"question 'q': key_points\[0\]: weight must be a number"):
+        key_points_or_raise([{"point": "tiny core", "weight": 0.01}], "q")

@@ -11,12 +11,12 @@ import sys
 from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 import pytest
 import yaml
 
-from bot.bank.models import KeyPoint, Question
+from bot.bank.loader import key_points_or_raise
+from bot.bank.models import Question
 from bot.grading import grade
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "grading" / "labelled.yaml"
@@ -35,12 +35,6 @@ class Item:
     score: float
 
 
-def _key_point(raw: Any) -> KeyPoint:
-    """A KeyPoint from a bank-style entry (a string or a mapping)."""
-    if isinstance(raw, str):
-        return KeyPoint(raw)
-    return KeyPoint(raw["point"], tuple(raw.get("accept", ())), float(raw.get("weight", 1.0)))
-
 
 def load_items() -> list[Item]:
     """Every labelled response, graded."""
@@ -52,7 +46,7 @@ def load_items() -> list[Item]:
             prompt=q["prompt"],
             answer=" ".join(q["answer"].split()),
             topic=q["topic"],
-            key_points=tuple(_key_point(k) for k in q.get("key_points", ())),
+            key_points=key_points_or_raise(q.get("key_points", []), q["id"]),
         )
         for r in q["responses"]:
             g = grade(question, r["text"])
