@@ -254,3 +254,21 @@ def test_dump_yaml_reads_back_exactly(texts: list[str]) -> None:
 def test_dump_yaml_awkward_text(text: str) -> None:
     doc = {"k": text, "l": [text, {"point": text}]}
     assert yaml.safe_load(dump_yaml(doc)) == doc
+
+
+def test_an_unreadable_row_is_reported_on_its_line_and_ends_the_file() -> None:
+    from bot.bank.importers.anki import parse_anki
+    from bot.bank.importers.csv import parse_csv
+
+    seen: list[tuple[int, int]] = []
+    csv_text = 'prompt,answer\nWhat port?,5000\n"Which host?,127.0.0.1\nnever read,x\n'  # quote never closed
+    parsed = parse_csv(csv_text, topic="t", progress=lambda done, total: seen.append((done, total)))
+    assert [d.prompt for d in parsed.drafts] == ["What port?"]
+    ((line, message),) = [(i.line, i.message) for i in parsed.issues]
+    assert line == 3 and message.startswith("not valid CSV") and "rest of the file was not read" in message
+    assert seen[0] == (2, 4)  # (lines read, lines in the file) after the first row
+
+    anki_text = '#separator:tab\n#html:false\nWhat port?\t5000\n"Which host?\t127.0.0.1\n'
+    parsed = parse_anki(anki_text, topic="t")
+    assert [d.prompt for d in parsed.drafts] == ["What port?"]
+    assert [i.line for i in parsed.issues] == [4]

@@ -7,7 +7,8 @@ reports) the ones it refuses, and renders YAML that ``python -m bot check`` acce
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from csv import Error as CsvError  # not `import csv`: the submodule .csv would shadow it here
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -63,6 +64,25 @@ class ImportFailed(Exception):
 def line_count(text: str) -> int:
     """Lines in the text (a final line break does not start another line)."""
     return text.count("\n") + (0 if text.endswith("\n") or not text else 1)
+
+
+def csv_rows(reader: Iterator[list[str]], first_line: int, total: int, progress: Progress | None,
+             issues: list[ImportIssue], what: str) -> Iterator[tuple[int, list[str]]]:
+    """(file line, row) for each row of a csv reader whose first row is on ``first_line``; a row the csv module
+    cannot read is reported (``what`` says why) and ends the file; progress is reported as rows are read."""
+    offset = first_line - 1
+    while True:
+        line = offset + reader.line_num + 1  # type: ignore[attr-defined]
+        try:
+            row = next(reader)
+        except StopIteration:
+            return
+        except CsvError as exc:
+            issues.append(ImportIssue(line, f"{what} ({exc}); the rest of the file was not read"))
+            return
+        if progress is not None:
+            progress(offset + reader.line_num, total)  # type: ignore[attr-defined]
+        yield line, row
 
 
 def read_text(path: Path) -> str:

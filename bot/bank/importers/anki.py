@@ -17,7 +17,7 @@ import html
 import io
 import re
 
-from bot.bank.importers import Draft, ImportFailed, ImportIssue, Parsed, Progress, line_count
+from bot.bank.importers import Draft, ImportFailed, ImportIssue, Parsed, Progress, csv_rows, line_count
 
 SEPARATORS = {"tab": "\t", "comma": ",", "semicolon": ";", "space": " ", "pipe": "|", "colon": ":"}
 META_COLUMNS = ("guid", "notetype", "deck", "tags")
@@ -86,17 +86,7 @@ def parse_anki(text: str, *, topic: str, progress: Progress | None = None) -> Pa
     total = line_count(text)
     reader = csv.reader(io.StringIO("".join(lines[body_start:]), newline=""), delimiter=separator)
     clean = strip_html if allow_html else _tidy
-    while True:
-        line = body_start + reader.line_num + 1
-        try:
-            row = next(reader)
-        except StopIteration:
-            break
-        except csv.Error as exc:
-            out.issues.append(ImportIssue(line, f"cannot read the row ({exc}); the rest of the file was not read"))
-            break
-        if progress is not None:
-            progress(body_start + reader.line_num, total)
+    for line, row in csv_rows(reader, body_start + 1, total, progress, out.issues, "cannot read the row"):
         fields = [clean(f) for n, f in enumerate(row) if n not in meta]
         if not any(fields):
             continue

@@ -11,7 +11,7 @@ import csv
 import difflib
 import io
 
-from bot.bank.importers import Draft, ImportFailed, ImportIssue, Parsed, Progress, line_count
+from bot.bank.importers import Draft, ImportFailed, ImportIssue, Parsed, Progress, csv_rows, line_count
 
 COLUMNS = ("prompt", "answer", "key_points", "topic", "difficulty")
 REQUIRED = ("prompt", "answer")
@@ -48,17 +48,7 @@ def parse_csv(text: str, *, topic: str, progress: Progress | None = None) -> Par
     if not first or not any(c.strip() for c in first):
         raise ImportFailed("the file is empty; the first line must be the header prompt,answer[,key_points,...]")
     index = _header(first)
-    while True:
-        line = reader.line_num + 1
-        try:
-            row = next(reader)
-        except StopIteration:
-            break
-        except csv.Error as exc:
-            out.issues.append(ImportIssue(line, f"not valid CSV ({exc}); the rest of the file was not read"))
-            break
-        if progress is not None:
-            progress(reader.line_num, total)
+    for line, row in csv_rows(reader, 1, total, progress, out.issues, "not valid CSV"):
         if not any(c.strip() for c in row):
             continue
         if len(row) > len(first):
