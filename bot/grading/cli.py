@@ -25,6 +25,7 @@ __all__ = ["explain_record", "grade_record", "question_from_record", "run"]
 
 logger = logging.getLogger(__name__)
 
+
 class RecordError(ValueError):
     """A JSON line that cannot be graded; the message says why."""
 

@@ -28,12 +28,14 @@ from bot.grading.normalize import (
     WEAK_WEIGHT,
     Token,
     english_keys,
+    is_media_type,
     is_number,
     is_weak,
     join_key,
     key_of,
     max_edits,
     negated_flags,
+    same_kind,
     token_weight,
     tokenize,
 )
@@ -261,7 +263,7 @@ def _phrasing(text: str, prompt_keys: frozenset[str]) -> Phrasing | None:
         key_sources,
         negs,
         tuple((not is_weak(k) or k in named) and k not in NEGATOR_KEYS for k in keys),
-        tuple(i for i, k in enumerate(keys) if is_number(k)),
+        tuple(i for i, k in enumerate(keys) if is_number(k) or is_media_type(k)),
         _is_ordered(text, prompt_keys),
         NEGATED in negs or any(k in NEGATOR_KEYS for k in keys),
         tuple((i, opp - set(keys)) for i, k in enumerate(keys) if (opp := opposites_of(k)) and opp - set(keys)),
@@ -589,7 +591,13 @@ def _synonyms(
 def _index(
     matcher: Matcher, tokens: list[Token], flags: list[int] | None = None
 ) -> tuple[
-    Table, dict[str, float], list[int], dict[int, int], list[tuple[int, str]], int, dict[str, list[int]],
+    Table,
+    dict[str, float],
+    list[int],
+    dict[int, int],
+    list[tuple[int, str]],
+    int,
+    dict[str, list[int]],
     list[tuple[int, str, str]],
 ]:
     """Match every vocabulary key against the response once: key → [(position, similarity)].
@@ -643,7 +651,9 @@ def _index(
             negpos[pos] = flags[j]
             if pos - 1 not in negpos:
                 neg_heads.add(pos)
-        if "." in surface:
+        if "/" in key and is_media_type(key):
+            numbers.append((pos, key))
+        elif "." in surface:
             if key[0].isdigit() and is_number(key):
                 numbers.append((pos, key))
             else:
@@ -893,6 +903,17 @@ def _evidence(ph: Phrasing, indices: list[int]) -> bool:
     return len(set(indices)) >= 2 or any(ph.strong[i] for i in indices)
 
 
+def _anchored(point: Point, k: int, at: list[int], entity_pos: list[tuple[int, str, str]]) -> bool:
+    """True when the point's words follow a mention of the very thing it is about ("== checks the values"):
+    the subject makes everyday words a statement of this point, not a word that could belong to any."""
+    anchors = point.anchors or (point.phrasing_anchors[k] if point.phrasing_anchors else frozenset())
+    if not anchors or not at:
+        return False
+    lo = min(at)
+    before = [key for p, key, _ in entity_pos if lo - ENTITY_REACH <= p <= lo]
+    return bool(before) and before[-1] in anchors
+
+
 def _said(coverage_tokens: list[Token], token_of: list[int], positions: list[int]) -> str:
     """The response words spanning some content positions."""
     idx = sorted({token_of[p] for p in positions if p < len(token_of)})
@@ -937,7 +958,7 @@ def _contradiction(
                 span = (-1, 1 << 30)  # a bare number: any other number of its kind contradicts it
             if span is not None and (loose > 0.0 or len(ph.numbers) == len(ph.keys)):
                 for p, key in numbers:
-                    if not (span[0] <= p <= span[1] and any(len(key) == len(e) and key != e for e in expected)):
+                    if not (span[0] <= p <= span[1] and any(same_kind(key, e) and key != e for e in expected)):
                         continue
                     if key in own_numbers:
                         continue  # another example of the same point ("5xx, e.g. 500" or "503")
@@ -1106,7 +1127,7 @@ def cover(matcher: Matcher, tokens: list[Token], flags: list[int] | None = None)
             share, at, idx = _best_window(ph, table, best_eff, pairs, negpos)
             if share <= best_eff:
                 continue
-            evidence = _evidence(ph, idx)
+            evidence = _evidence(ph, idx) or (entity_pos and _anchored(point, k, at, entity_pos))
             effective = share if evidence else share * WEAK_ONLY_CREDIT
             if effective > best_eff:
                 best, best_at, best_eff, strong, best_k = share, at, effective, evidence, k
@@ -1136,8 +1157,20 @@ def cover(matcher: Matcher, tokens: list[Token], flags: list[int] | None = None)
                 ellipsis = _elliptical(tokens, flags)
             for ph in point.phrasings:
                 contradiction = _contradiction(
-                    ph, exact, pairs, best, negpos, numbers, keypos, tokens, token_of, ellipsis,
-                    numbers_of.get(point.text), _words_of(point), _numbers_in(point), table,
+                    ph,
+                    exact,
+                    pairs,
+                    best,
+                    negpos,
+                    numbers,
+                    keypos,
+                    tokens,
+                    token_of,
+                    ellipsis,
+                    numbers_of.get(point.text),
+                    _words_of(point),
+                    _numbers_in(point),
+                    table,
                 )
                 if contradiction is not None:
                     said, expected = contradiction

@@ -29,6 +29,7 @@ __all__ = [
     "NEGATIONS",
     "STOPWORDS",
     "Token",
+    "is_media_type",
     "is_number",
     "is_weak",
     "join_key",
@@ -36,6 +37,7 @@ __all__ = [
     "light_stem",
     "max_edits",
     "prepare_text",
+    "same_kind",
     "stem",
     "token_weight",
     "tokenize",
@@ -62,9 +64,14 @@ _NEG_CONTRACTION = re.compile(r"(?i)\b(can|won|shan)'t\b|n't\b")
 _CONTRACTED = {"won": "will", "shan": "shall"}
 _THOUSANDS = re.compile(r"(?<=\d),(?=\d{3}\b)")
 # A token: optional decorator @, word characters joined by '.' or '_' (dotted names, IPs, decimals), an
-# optional call "()" or a "++"/"#" suffix (C++, C#); comparison operators (== != === <= >=). Everything else
+# optional call "()" or a "++"/"#" suffix (C++, C#); comparison operators (== != === <= >=); media types
+# (application/json, text/html: one token, where "json" alone is often the question's word). Everything else
 # (hyphens and a lone "=" too) separates tokens.
-_TOKEN = re.compile(r"\{\{|\}\}|\{%|%\}|<\w+(?::\w+)?>|[=!]==?|[<>]=|\||@?\w+(?:[._]\w+)*(?:\(\)|\+\+|#)?")
+_TOKEN = re.compile(
+    r"\{\{|\}\}|\{%|%\}|<\w+(?::\w+)?>|[=!]==?|[<>]=|\|"
+    r"|(?i:application|text|image|audio|video|multipart|font)/\w[\w.+-]*\w"
+    r"|@?\w+(?:[._]\w+)*(?:\(\)|\+\+|#)?"
+)
 _NUMBER = re.compile(r"\d+(?:\.\d+)*")
 
 NEGATIONS = frozenset(
@@ -130,6 +137,22 @@ def is_number(key: str) -> bool:
     return _NUMBER.fullmatch(key) is not None
 
 
+_MEDIA_TOPS = frozenset({"application", "text", "image", "audio", "video", "multipart", "font"})
+
+
+def is_media_type(key: str) -> bool:
+    """True for a media type key (``application/json``, ``text/html``): like a number, a value said or not."""
+    top, slash, _ = key.partition("/")
+    return bool(slash) and top in _MEDIA_TOPS
+
+
+def same_kind(key: str, other: str) -> bool:
+    """True when two value keys could stand in each other's place: numbers of one length, or two media types."""
+    if is_media_type(key):
+        return is_media_type(other)
+    return len(key) == len(other) and not is_media_type(other)
+
+
 def max_edits(key: str) -> int:
     """Typos tolerated in a key: none below 5 characters or with digits, 1 up to 7, then 2."""
     n = len(key)
@@ -141,8 +164,18 @@ def max_edits(key: str) -> int:
 _NEGATORS = frozenset({"no", "never", "without", "nor", "neither", "cannot"})  # all keyed "not" (None is a value)
 _IRREGULAR = {"using": "use", "used": "use", "uses": "use", "data": "data", "bus": "bus", "gas": "gas"}
 # Irregular plurals Snowball leaves apart from their singular.
-_PLURALS = {"children": "child", "indices": "index", "vertices": "vertex", "matrices": "matrix", "mice": "mous",
-            "analyses": "analysi", "criteria": "criterion", "men": "man", "women": "woman", "people": "person"}
+_PLURALS = {
+    "children": "child",
+    "indices": "index",
+    "vertices": "vertex",
+    "matrices": "matrix",
+    "mice": "mous",
+    "analyses": "analysi",
+    "criteria": "criterion",
+    "men": "man",
+    "women": "woman",
+    "people": "person",
+}
 _SNOWBALL = Stemmer.Stemmer("english").stemWord
 _ZIPF: dict[str, float] = {}  # filled below from the shipped table (``_load_zipf``)
 
@@ -164,7 +197,9 @@ def stem(word: str) -> str:
 
 def _is_code(lower: str) -> bool:
     """True for a code token (dotted or underscored name, decorator, call): matched whole, never stemmed."""
-    return "_" in lower or "." in lower or lower.startswith(("@", "<")) or lower.endswith("()")
+    return "_" in lower or "." in lower or "/" in lower or lower.startswith(("@", "<")) or lower.endswith("()")
+
+
 _VOWELS = frozenset("aeiouy")
 _UNDOUBLE = frozenset("bdfgkmnprt")
 

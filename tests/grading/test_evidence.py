@@ -180,3 +180,37 @@ def test_facts_swapped_between_the_contrasted_things_are_contradicted() -> None:
     swapped = grade(q, "UDP guarantees delivery and ordering, while TCP sends datagrams with no handshake")
     assert not swapped.passed
     assert {(c.said, c.expected) for c in swapped.contradictions} == {("UDP", "TCP"), ("TCP", "UDP")}
+
+
+STR_BYTES = Question(
+    id="str-bytes",
+    prompt="What is the difference between `str` and `bytes` in Python?",
+    answer="A str holds text as Unicode code points; bytes holds raw 8-bit values. Encode a str to get bytes.",
+    key_points=(
+        KeyPoint("str holds text", ("str is text", "str stores characters"), 3.0),
+        KeyPoint("bytes holds raw 8-bit values", ("bytes are raw binary",), 3.0),
+        KeyPoint("encode str, decode bytes", ("str.encode() and bytes.decode()",), 2.0),
+    ),
+)
+
+
+def test_everyday_words_said_of_the_points_own_subject_are_evidence() -> None:
+    anchored = grade(STR_BYTES, "str is for text, bytes for raw binary")
+    assert "str holds text" in [h.point for h in anchored.hits] and anchored.passed
+    bare = grade(STR_BYTES, "it's about text, and raw binary")  # the same everyday word with no subject
+    assert "str holds text" not in [h.point for h in bare.hits] and not bare.passed
+    swapped = grade(STR_BYTES, "bytes is for text, str for raw binary")  # said of the other thing
+    assert not swapped.passed and swapped.contradictions
+
+
+MEDIA = Question(
+    id="media",
+    prompt="What does a JSON API send back, and how does the client know it is JSON?",
+    key_points=(KeyPoint("Content-Type application/json", ("application/json media type",), 2.0),),
+)
+
+
+def test_a_media_type_is_one_token_the_matcher_can_see() -> None:
+    assert grade(MEDIA, "the response carries Content-Type: Application/JSON").passed
+    assert not grade(MEDIA, "the response carries Content-Type: text/html").passed
+    assert not grade(MEDIA, "it is a json application").passed  # the two words apart are not the media type

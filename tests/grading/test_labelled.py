@@ -35,7 +35,6 @@ class Item:
     score: float
 
 
-
 def load_items() -> list[Item]:
     """Every labelled response, graded."""
     raw = yaml.safe_load(DATA.read_text(encoding="utf-8"))

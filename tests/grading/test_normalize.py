@@ -29,7 +29,7 @@ def test_code_tokens_stay_whole(text: str, expected: str) -> None:
 
 
 def test_adverbs_in_ily_meet_their_adjective_only_when_it_is_a_word() -> None:
-    """"lazily" is "lazy", but "family" is not an adverb of "famy" (no such word) and "families" stays with it."""
+    """ "lazily" is "lazy", but "family" is not an adverb of "famy" (no such word) and "families" stays with it."""
     assert stem("family") == stem("families") != stem("famy")
 
 
