@@ -27,9 +27,11 @@ Algorithm (pure, deterministic; everything about a question is prepared once and
    count, never more than the others), saturating at ``REFERENCE_SATURATION``; 0 without a model answer.
    Score = max(C, BLEND·C + (1−BLEND)·S): similarity can lift a near-miss but never pulls down an answer that
    covers its points.
-7. Focus and claims: beyond ``FOCUS_FREE_WORDS`` distinct words that match nothing asked, the score shrinks in
-   proportion (a generic dump fails everywhere); a bare list of terms is capped at ``SALAD_CAP`` unless the
-   prompt asks to name things.
+7. Focus and claims: a concise answer (at most ``FOCUSED_SHARE`` of its distinct content words match nothing
+   asked, nothing contradicted) earns full marks at ``FOCUSED_SATURATION`` of the score, since a one-minute answer
+   leaves out the minor points; beyond ``FOCUS_FREE_WORDS`` distinct words that match nothing asked, the score
+   shrinks in proportion (a generic dump fails everywhere); a bare list of terms is capped at ``SALAD_CAP``
+   unless the prompt asks to name things.
 8. Verdict: pass if score ≥ the question's ``pass_score`` (``Grade.passed``, decided here only), partial if
    score ≥ half of it, else fail. ``explain`` gives the same grade with a line per step.
 """
@@ -86,6 +88,8 @@ CONTRADICTION_COST = 0.5  # a contradicted point costs its weight plus this shar
 FOCUS_FREE_WORDS = 30  # content words matching nothing of the question that an answer may carry at no cost
 FOCUS_POWER = 1.0  # beyond that, the score is multiplied by (FOCUS_FREE_WORDS / those words) ** FOCUS_POWER
 SHORT_MAX_TOKENS = 40  # a short answer counts in a response of at most this many words, not inside a long dump
+FOCUSED_SHARE = 0.25  # an answer with at most this share of its content words matching nothing asked is focused
+FOCUSED_SATURATION = 0.9  # a focused, uncontradicted answer earns full marks at this share of the score
 SALAD_CAP = 0.45  # most a claimless list of terms can score (below the default pass score)
 MAX_RESPONSE_CHARS = 16_000  # Discord modals allow 4,000; anything longer is graded on its first 16,000
 
@@ -291,6 +295,13 @@ def _grade(question: Question, response: str, trace: list[str] | None) -> Grade:
         score = min(score, covered) - CONTRADICTION_COST * contradicted / total
         if trace is not None:
             trace.append(f"contradictions cost more than omissions → {max(0.0, score):.2f}")
+    if not contradicted and score > 0.0 and coverage.unexplained <= FOCUSED_SHARE * coverage.distinct:
+        score /= FOCUSED_SATURATION
+        if trace is not None:
+            trace.append(
+                f"every word but {coverage.unexplained} of {coverage.distinct} is about what was asked and nothing "
+                f"is contradicted: a concise answer, score ÷ {FOCUSED_SATURATION:g} → {min(1.0, score):.2f}"
+            )
     focus = _focus(coverage, matcher)
     if focus < 1.0:
         score *= focus

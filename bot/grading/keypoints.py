@@ -175,6 +175,7 @@ class Coverage:
     token_of: list[int]
     negpos: dict[int, int] = dataclasses.field(default_factory=dict)
     unexplained: int = 0  # distinct content words of the response that match nothing of the question's material
+    distinct: int = 0  # distinct content words of the response beyond the question's own words
 
 
 def _prompt_keys(prompt: str) -> frozenset[str]:
@@ -1181,7 +1182,8 @@ def cover(matcher: Matcher, tokens: list[Token], flags: list[int] | None = None)
         results = _mutual_swaps(results, swaps, bare)
     share = _reference_share(matcher, table, best_sim, negpos, tokens)
     return Coverage(
-        tuple(results), min(1.0, share), not token_of, table, best_sim, tokens, token_of, negpos, unexplained
+        tuple(results), min(1.0, share), not token_of, table, best_sim, tokens, token_of, negpos, unexplained,
+        len(keypos),
     )
 
 

@@ -214,3 +214,28 @@ def test_a_media_type_is_one_token_the_matcher_can_see() -> None:
     assert grade(MEDIA, "the response carries Content-Type: Application/JSON").passed
     assert not grade(MEDIA, "the response carries Content-Type: text/html").passed
     assert not grade(MEDIA, "it is a json application").passed  # the two words apart are not the media type
+
+
+GIL = Question(
+    id="gil",
+    prompt="What is the GIL in CPython, and what does it mean for threads?",
+    answer="The global interpreter lock lets one thread run Python bytecode at a time, so CPU-bound threads do "
+    "not run in parallel; I/O-bound threads still overlap because the lock is released while waiting. Use "
+    "multiprocessing for CPU-bound work.",
+    key_points=(
+        KeyPoint("one thread runs bytecode at a time", ("a single thread executes bytecode at once",), 3.0),
+        KeyPoint("CPU-bound threads gain no parallelism", ("no speedup for CPU-bound code",), 2.0),
+        KeyPoint("released during I/O waits", ("I/O-bound threads still overlap",), 2.0),
+        KeyPoint("multiprocessing for CPU-bound work", ("use processes instead",), 1.0),
+        KeyPoint("a mutex in the interpreter", ("global interpreter lock mutex",), 1.0),
+    ),
+)
+
+
+def test_a_concise_answer_about_the_question_needs_less_than_full_credit() -> None:
+    concise = "one thread runs bytecode at a time, and I/O-bound threads still overlap"
+    padded = concise + ", as my manager explained during standup while drinking coffee in the kitchen yesterday"
+    g, trace = explain(GIL, concise)
+    assert g.passed and any("concise" in line for line in trace)
+    worded_apart = grade(GIL, padded)  # same facts among words about nothing asked: no allowance
+    assert worded_apart.score < g.score and not worded_apart.passed
