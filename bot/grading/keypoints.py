@@ -607,7 +607,8 @@ def _index(
     (for feedback); no content positions means the response has nothing but stopwords and the question's
     words. Then the content positions in the scope of a negation (``flags`` from ``negated_flags``), the number
     tokens as (position, key), and the count of content positions whose key no vocabulary key matched.
-    A dotted code token also stands for its prefixes (``app.logger.warning`` covers ``app.logger``).
+    A dotted code token also stands for its prefixes (``app.logger.warning`` covers ``app.logger``) and for the
+    API name it ends with (``resp.status_code`` covers ``status_code``, ``x.session.add`` ``session.add``).
     """
     prompt_keys, heads, vocabulary = matcher.prompt_keys, matcher.compound_heads, matcher.vocabulary
     fallback = matcher.fallback_set
@@ -663,6 +664,12 @@ def _index(
                     prefix = "".join(parts[:k]).replace("_", "")
                     if prefix in vocabulary:
                         choice_pos.setdefault(prefix, []).append(pos)
+                for k in range(1, len(parts)):  # an API name on any object: resp.status_code covers status_code
+                    tail = parts[k:]
+                    if len(tail) >= 2 or "_" in tail[0]:
+                        suffix = "".join(tail).replace("_", "")
+                        if suffix in vocabulary:
+                            choice_pos.setdefault(suffix, []).append(pos)
         elif key.isdigit():
             numbers.append((pos, key))
         elif key[0] == "<" and key != "<>" and "<>" in vocabulary:  # <int:id> is also a bare <variable>

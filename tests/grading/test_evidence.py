@@ -239,3 +239,20 @@ def test_a_concise_answer_about_the_question_needs_less_than_full_credit() -> No
     assert g.passed and any("concise" in line for line in trace)
     worded_apart = grade(GIL, padded)  # same facts among words about nothing asked: no allowance
     assert worded_apart.score < g.score and not worded_apart.passed
+
+
+STATUS = Question(
+    id="status",
+    prompt="How do you check what a Flask test request answered?",
+    key_points=(
+        KeyPoint("assert on status_code", ("check response.status_code",), 2.0),
+        KeyPoint("read the body with get_json()", ("response.get_json()",), 2.0),
+    ),
+)
+
+
+def test_a_dotted_name_covers_the_api_name_it_ends_with() -> None:
+    g = grade(STATUS, "assert resp.status_code == 200 and resp.get_json() has the id")
+    assert {h.point for h in g.hits} == {"assert on status_code", "read the body with get_json()"} and g.passed
+    plain = grade(STATUS, "assert resp.code == 200 and resp.json has the id")  # other names: not the API's
+    assert not plain.passed
