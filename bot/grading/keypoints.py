@@ -536,8 +536,9 @@ def build_matcher(
     fuzzy = sorted(
         (k, 1.0 - max_edits(k) / len(k) - _CUTOFF_SLACK) for k in vocab if max_edits(k) > 0 and k not in fallback
     )
+    synonyms = _synonyms(vocab, prompt_keys, fallback) + _api_names(points + extra, vocab, prompt_keys)
     return Matcher(
-        synonyms=_synonyms(vocab, prompt_keys, fallback),
+        synonyms=synonyms,
         prompt_keys=prompt_keys,
         points=points,
         answer_points=extra,
@@ -587,6 +588,27 @@ def _synonyms(
             if alt != key and alt not in vocab and alt not in prompt_keys:
                 targets.setdefault(alt, []).append(key)
     return tuple((alt, tuple(keys)) for alt, keys in sorted(targets.items()))
+
+
+def _api_names(
+    points: tuple[Point, ...], vocab: set[str], prompt_keys: frozenset[str]
+) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """A dotted name's last part said alone counts as it when that part is no English word: ``deepcopy`` (or
+    ``deepcopy()``) is ``copy.deepcopy``, ``test_client()`` is ``app.test_client()``; ``copy`` is not ``copy.copy``."""
+    english = english_keys()
+    targets: dict[str, set[str]] = {}
+    for point in points:
+        for text in point.texts or (point.text,):
+            for t in tokenize(text):
+                if "." not in t.surface or t.stop or is_number(t.key):
+                    continue
+                last = t.surface.casefold().lstrip("@").removesuffix("()").rsplit(".", 1)[-1]
+                if len(last) < 4 or not last.replace("_", "").isalnum() or key_of(last)[1] in english:
+                    continue
+                for alt in {key_of(last)[1], key_of(last + "()")[1]}:
+                    if alt != t.key and alt not in vocab and alt not in prompt_keys:
+                        targets.setdefault(alt, set()).add(t.key)
+    return tuple((alt, tuple(sorted(keys))) for alt, keys in sorted(targets.items()))
 
 
 def _index(

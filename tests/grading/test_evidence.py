@@ -256,3 +256,18 @@ def test_a_dotted_name_covers_the_api_name_it_ends_with() -> None:
     assert {h.point for h in g.hits} == {"assert on status_code", "read the body with get_json()"} and g.passed
     plain = grade(STATUS, "assert resp.code == 200 and resp.json has the id")  # other names: not the API's
     assert not plain.passed
+
+
+ISO = Question(
+    id="iso",
+    prompt="How do you convert a datetime to an ISO 8601 string and back?",
+    key_points=(
+        KeyPoint("dt.isoformat() writes it", ("call dt.isoformat",), 2.0),
+        KeyPoint("datetime.fromisoformat() parses it", ("call datetime.fromisoformat",), 2.0),
+    ),
+)
+
+
+def test_a_dotted_api_name_said_without_its_object_counts() -> None:
+    assert grade(ISO, "isoformat() to write it, fromisoformat to read it back").passed
+    assert not grade(ISO, "format it as text and read it back").passed
