@@ -1157,7 +1157,7 @@ def cover(matcher: Matcher, tokens: list[Token], flags: list[int] | None = None)
             share, at, idx = _best_window(ph, table, best_eff, pairs, negpos)
             if share <= best_eff:
                 continue
-            evidence = _evidence(ph, idx) or (entity_pos and _anchored(point, k, at, entity_pos))
+            evidence = _evidence(ph, idx) or (bool(entity_pos) and _anchored(point, k, at, entity_pos))
             effective = share if evidence else share * WEAK_ONLY_CREDIT
             if effective > best_eff:
                 best, best_at, best_eff, strong, best_k = share, at, effective, evidence, k
