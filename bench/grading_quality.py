@@ -10,7 +10,8 @@ Sets measured (each printed separately):
 
 Per kind: n, mean label, mean score, pass rate (score at or above the question's pass score), share labelled a
 pass, and recall (passes among the answers labelled a pass: "terse correct pass" is its terse_correct row). Over
-a set: AUC (label >= 0.6 is a pass), Pearson and Spearman with the labels. Stuffing: how many (question, text)
+a set: AUC (label >= 0.6 is a pass), Pearson and Spearman with the labels, and how many answers labelled >= 0.3
+score exactly 0 (a block of zeros the grader cannot rank). Stuffing: how many (question, text)
 pairs pass.
 Cross: each correct answer graded against every other question of its set (a pass there is a false accept).
 
@@ -39,6 +40,7 @@ from bot.bank.models import Question  # noqa: E402
 from bot.grading import grade  # noqa: E402
 
 PASS = 0.6
+ZERO_LABEL = 0.3  # an answer labelled at least this has something right: scoring it exactly 0 is a miss
 OWN = ROOT / "tests" / "data" / "grading"
 CORRECT_KINDS = frozenset({"terse_correct", "full_correct", "para", "typo", "good", "terse", "full"})
 
@@ -211,6 +213,10 @@ def report(title: str, items: list[Item], worst: int) -> list[tuple[Item, float]
             f"{pearson(_ranks(scores), _ranks(labels)):.3f}  pass agreement {100 * agree:.1f}%  "
             f"MAE {statistics.fmean(abs(s - lab) for s, lab in zip(scores, labels, strict=True)):.3f}"
         )
+        credited = [s for i, s in scored if i.label >= ZERO_LABEL]
+        if credited:  # the "block of zeros": answers a human gives real credit that the grader cannot rank
+            zeros = sum(s == 0.0 for s in credited)
+            print(f"  zeros: {zeros}/{len(credited)} answers labelled >= {ZERO_LABEL} score exactly 0")
     for i, s in sorted(scored, key=lambda p: -abs(p[1] - p[0].label))[:worst]:
         print(f"    {i.label:4.2f} {s:4.2f} {i.kind:14} {i.question.id:24} {i.text[:100]!r}")
     return scored
