@@ -1,7 +1,9 @@
 """The final interview report, pure: what was missed by topic, the member's contradicted words, what to study next.
 
 Discord renders it in ``bot.ui.embeds``; the terminal in ``bot.practice``. ``split_words`` splits a long text (a
-model answer) into pieces within a size limit, only ever between words.
+model answer) into pieces within a size limit, only ever between words; ``fit_words`` lays one out over a row of
+containers of given sizes (embed descriptions, fields) within a total budget, ending with a "continues" marker
+when it does not all fit.
 """
 
 from __future__ import annotations
@@ -163,11 +165,14 @@ def _units(text: str, limit: int) -> list[tuple[str, str]]:
             head, *body = part.split("\n")
             body = body[:-1] if body and body[-1].strip() == "```" else body
             group: list[str] = []
+            width = max(1, limit - len(head) - 5)
             for line in body:
-                if group and len(head) + sum(len(x) + 1 for x in group) + len(line) + 5 > limit:
-                    units.append(("\n", "\n".join([head, *group, "```"])))
-                    group = []
-                group.append(line[: max(1, limit - len(head) - 5)])
+                for chunk in [line[i:i + width] for i in range(0, len(line), width)] or [""]:
+                    # a code line wider than a whole piece is wrapped, never dropped
+                    if group and len(head) + sum(len(x) + 1 for x in group) + len(chunk) + 5 > limit:
+                        units.append(("\n", "\n".join([head, *group, "```"])))
+                        group = []
+                    group.append(chunk)
             if group:
                 units.append(("\n", "\n".join([head, *group, "```"])))
             continue
@@ -180,42 +185,37 @@ def _units(text: str, limit: int) -> list[tuple[str, str]]:
 
 SENTENCE_END = (".", "!", "?", ":", ";", "```")
 PREFER_SENTENCE = 0.6  # break at a sentence end when one falls in the last 40% of a piece
+MIN_PIECE = 8  # the smallest piece split_words makes
+SCAN = 4  # fit_words reads at most this many times its budget of the text (a sane bound on work)
 
 
 def _joined(units: list[tuple[str, str]]) -> str:
     return "".join((sep if i else "") + unit for i, (sep, unit) in enumerate(units))
 
 
-def split_words(text: str, limit: int) -> list[str]:
-    """Split ``text`` into pieces of at most ``limit`` characters, breaking only between words or code lines.
-
-    A piece ends at a sentence end when one falls late enough in it; line and paragraph breaks are kept; a fenced
-    code block stays in one piece when it fits, else each piece of it is fenced again. A single word longer than
-    ``limit`` (a URL) is the only thing ever cut.
-    """
-    if limit < 8:
-        raise ValueError("limit must be at least 8")
-    pieces: list[str] = []
+def _groups(units: list[tuple[str, str]], limit: int) -> list[list[tuple[str, str]]]:
+    """``units`` in groups that each join to at most ``limit`` characters (the algorithm of ``split_words``)."""
+    groups: list[list[tuple[str, str]]] = []
     current: list[tuple[str, str]] = []
     size = 0
-    for sep, unit in _units(text, limit):
+    for sep, unit in units:
         while len(unit) > limit:  # only an unbreakable token longer than a whole piece is cut
             if current:
-                pieces.append(_joined(current))
+                groups.append(current)
                 current, size = [], 0
-            pieces.append(unit[:limit])
-            unit = unit[limit:]
+            groups.append([(sep, unit[:limit])])
+            sep, unit = "", unit[limit:]  # the rest of the token joins its start without a space
         if current and size + len(sep) + len(unit) > limit:
             cut, length = len(current), 0
             for i, (s, u) in enumerate(current):
                 length += (len(s) if i else 0) + len(u)
                 if u.endswith(SENTENCE_END) and length >= PREFER_SENTENCE * limit:
                     cut = i + 1
-            pieces.append(_joined(current[:cut]))
+            groups.append(current[:cut])
             current = current[cut:]
             size = len(_joined(current))
             if current and size + len(sep) + len(unit) > limit:  # the rest and this unit still do not fit
-                pieces.append(_joined(current))
+                groups.append(current)
                 current, size = [], 0
         if current:
             current.append((sep, unit))
@@ -223,5 +223,78 @@ def split_words(text: str, limit: int) -> list[str]:
         else:
             current, size = [(sep, unit)], len(unit)
     if current:
-        pieces.append(_joined(current))
-    return pieces
+        groups.append(current)
+    return groups
+
+
+def split_words(text: str, limit: int) -> list[str]:
+    """Split ``text`` into pieces of at most ``limit`` characters, breaking only between words or code lines.
+
+    A piece ends at a sentence end when one falls late enough in it; line and paragraph breaks are kept; a fenced
+    code block stays in one piece when it fits, else each piece of it is fenced again (a code line wider than a
+    piece is wrapped). A single word longer than ``limit`` (a URL) is the only thing ever cut.
+    """
+    if limit < MIN_PIECE:
+        raise ValueError(f"limit must be at least {MIN_PIECE}")
+    return [_joined(g) for g in _groups(_units(text, limit), limit)]
+
+
+def more_marker(count: int) -> str:
+    """The line that ends a text shown in part: how many characters were left out."""
+    return f"… (continues: {count} more characters)"
+
+
+@dataclass(frozen=True, slots=True)
+class Fitted:
+    """A text laid out for a row of containers: its pieces, and ``more`` (the marker) when some was left out."""
+
+    pieces: tuple[str, ...]
+    more: str = ""
+
+
+def _first(text: str, limit: int) -> tuple[str, str]:
+    """The first piece of ``text`` split at ``limit`` and the rest of the text (as its remaining units join)."""
+    groups = _groups(_units(text, limit), limit)
+    if not groups:
+        return "", ""
+    return _joined(groups[0]), _joined([u for g in groups[1:] for u in g])
+
+
+def fit_words(text: str, rooms: Sequence[int], budget: int, *, costs: Sequence[int] = ()) -> Fitted:
+    """Lay ``text`` out over containers in order, split only between words like ``split_words``.
+
+    Piece ``i`` is at most ``rooms[i]`` characters, and the pieces plus ``costs[i]`` of each container used (a
+    field's name, spoiler bars) stay within ``budget``. When the text does not all fit, ``more`` is the marker and
+    room for it on its own line (``"\n" + more``) is kept in the last piece's container and in the budget; the
+    marker alone needs about 50 characters of room and budget. Nothing up to the bound is ever lost.
+    """
+    text = text.strip()
+    if not text:
+        return Fitted(())
+    scan = max(0, budget) * SCAN + 1000
+    if len(text) > scan:  # stop reading at a word's end; what is not read still counts as left out
+        scan = max(text.rfind(" ", 0, scan + 1), text.rfind("\n", 0, scan + 1), 0) or scan
+    rest, unread = text[:scan], max(0, len(text) - scan)
+    reserve = len("\n" + more_marker(2 * len(text) + 1000))  # an upper bound on the marker's line
+    pieces: list[str] = []
+    left = budget
+    for i, room in enumerate(rooms):
+        cost = costs[i] if i < len(costs) else 0
+        limit = min(room, left - cost)
+        if limit < MIN_PIECE:
+            break
+        piece, after = _first(rest, limit)
+        if not after and not unread:
+            return Fitted((*pieces, piece))
+        left_after = left - cost - len(piece)
+        next_cost = costs[i + 1] if i + 1 < len(costs) else 0
+        if after and i + 1 < len(rooms) and min(rooms[i + 1], left_after - next_cost) - reserve >= MIN_PIECE:
+            pieces.append(piece)
+            rest, left = after, left_after
+            continue
+        if limit - reserve >= MIN_PIECE:  # the last container: its piece leaves room for the marker
+            piece, rest = _first(rest, limit - reserve)
+            pieces.append(piece)
+        break
+    left_out = len(rest) + unread
+    return Fitted(tuple(pieces), more_marker(left_out) if left_out else "")

@@ -1,4 +1,5 @@
-"""Embed builders. Every text is clipped to Discord's limits so a long model answer can never break a send."""
+"""Embed builders. Every text fits Discord's limits so a long model answer can never break a send: model answers
+are split between words (``bot.sessions.report.fit_words``), everything else is clipped."""
 
 from __future__ import annotations
 
@@ -11,9 +12,10 @@ from bot.bank.models import Bank, Question
 from bot.grading import Grade
 from bot.sessions.interview import HINT_FACTOR
 from bot.sessions.quiz import Standing
-from bot.sessions.report import InterviewReport, split_words
+from bot.sessions.report import InterviewReport, fit_words, split_words
 
 TITLE, DESCRIPTION, FIELD_NAME, FIELD_VALUE, FOOTER, TOTAL, FIELDS = 256, 4096, 256, 1024, 2048, 6000, 25
+EMBEDS = 10  # embeds in one message; TOTAL counts the characters of all of them together
 COLOR = discord.Colour.blurple()
 PASS, PARTIAL, FAIL = discord.Colour.green(), discord.Colour.gold(), discord.Colour.red()
 VERDICT_ICON = {"pass": "✅", "partial": "🟡", "fail": "❌"}
@@ -68,34 +70,49 @@ def question_embed(question: Question, *, heading: str, closes_at: datetime | No
     return _fit(embed)
 
 
-def model_answer_text(question: Question, limit: int) -> str:
-    """The model answer (or the short answers / key points when there is none), clipped."""
-    text = question.answer or ", ".join(question.short_answers) or "; ".join(k.text for k in question.key_points)
-    return clip(text, limit)
+def model_answer_text(question: Question) -> str:
+    """The model answer (or the short answers / key points when there is none), whole."""
+    return question.answer or ", ".join(question.short_answers) or "; ".join(k.text for k in question.key_points)
 
 
-def reveal_embed(question: Question, *, heading: str, results: Sequence[tuple[int, float, str, float]],
-                 missed: Sequence[tuple[str, int]], spoilers: bool, note: str | None = None,
-                 summary: str | None = None) -> discord.Embed:
-    """The reveal: model answer, then each answerer's score (user, score, verdict, points) and the most-missed
-    points, or instead a one-paragraph ``summary`` (daily questions)."""
-    desc = f"**{clip(question.prompt, 900)}**\n\n**Model answer**\n" + spoiler(model_answer_text(question, 2800),
-                                                                            spoilers)
-    embed = discord.Embed(title=clip(heading, TITLE), description=clip(desc, DESCRIPTION), colour=COLOR)
+def reveal_embeds(question: Question, *, heading: str, results: Sequence[tuple[int, float, str, float]],
+                  missed: Sequence[tuple[str, int]], spoilers: bool, note: str | None = None,
+                  summary: str | None = None) -> list[discord.Embed]:
+    """The reveal, as the embeds of one message: the model answer whole (split between words over as many embeds
+    as it needs), then on the last embed each answerer's score (user, score, verdict, points) and the most-missed
+    points, or instead a one-paragraph ``summary`` (daily questions). An answer longer than the message can hold
+    ends with a "continues" marker."""
+    tail = discord.Embed()  # the fields and footer: they go under the answer, on the last embed
     if summary is not None:
-        _field(embed, "Results", summary)
+        _field(tail, "Results", summary)
     elif results:
         lines = [f"{VERDICT_ICON.get(v, '')} {mention(u)} — {s:.0%} · +{p:g} pts" for u, s, v, p in results]
-        _field(embed, f"Scores ({len(results)} answered)", _join_lines(lines, FIELD_VALUE))
+        _field(tail, f"Scores ({len(results)} answered)", _join_lines(lines, FIELD_VALUE))
     else:
-        _field(embed, "Scores", "Nobody answered this one.")
+        _field(tail, "Scores", "Nobody answered this one.")
     if missed and summary is None:
         n = len(results)
-        _field(embed, "Most missed", _join_lines([f"• {clip(p, 150)} — missed by {c}/{n}" for p, c in missed],
-                                                 FIELD_VALUE))
+        _field(tail, "Most missed", _join_lines([f"• {clip(p, 150)} — missed by {c}/{n}" for p, c in missed],
+                                                FIELD_VALUE))
     if note:
-        embed.set_footer(text=clip(note, FOOTER))
-    return _fit(embed)
+        tail.set_footer(text=clip(note, FOOTER))
+    title = clip(heading, TITLE)
+    head = f"**{clip(question.prompt, 900)}**\n\n**Model answer**\n"
+    bars = len(spoiler("x", spoilers)) - 1
+    rooms = [DESCRIPTION - len(head) - bars] + [DESCRIPTION - bars] * (EMBEDS - 1)
+    fitted = fit_words(model_answer_text(question), rooms, TOTAL - len(title) - len(head) - len(tail),
+                       costs=[bars] * EMBEDS)
+    texts = [spoiler(piece, spoilers) for piece in fitted.pieces] or [""]
+    if fitted.more:
+        texts[-1] = f"{texts[-1]}\n{fitted.more}" if texts[-1] else fitted.more
+    texts[0] = head + texts[0]
+    embeds = [discord.Embed(description=text, colour=COLOR) for text in texts]
+    embeds[0].title = title
+    for f in tail.fields:
+        embeds[-1].add_field(name=f.name, value=f.value, inline=bool(f.inline))
+    if tail.footer.text:
+        embeds[-1].set_footer(text=tail.footer.text)
+    return embeds
 
 
 def _join_lines(lines: Sequence[str], limit: int) -> str:
@@ -154,8 +171,21 @@ def my_result_embed(question: Question, *, score: float | None, verdict: str, po
                                               for h in feedback.hits], FIELD_VALUE))
     if feedback is not None and feedback.misses:
         _field(embed, "Missed", _join_lines([f"✗ {clip(m, 200)}" for m in feedback.misses], FIELD_VALUE))
-    _field(embed, "Model answer", model_answer_text(question, FIELD_VALUE))
+    _answer_fields(embed, model_answer_text(question))
     return _fit(embed)
+
+
+def _answer_fields(embed: discord.Embed, text: str) -> None:
+    """The model answer in the fields left, split between words, within the embed's total; a "continues" marker
+    ends it when even that is not enough."""
+    names = ["Model answer"] + ["Model answer (continued)"] * FIELDS
+    free = FIELDS - len(embed.fields)
+    fitted = fit_words(text, [FIELD_VALUE] * free, TOTAL - len(embed), costs=[len(n) for n in names[:free]])
+    values = list(fitted.pieces) or [""]
+    if fitted.more:
+        values[-1] = f"{values[-1]}\n{fitted.more}" if values[-1] else fitted.more
+    for name, value in zip(names, values, strict=False):
+        _field(embed, name, value)
 
 
 def schedule_embed(*, title: str, channel_id: int, local_time: str, timezone: str, bank: str | None,

@@ -103,15 +103,16 @@ class DiscordSurface:
         await _call(channel.get_partial_message(message_id).edit(view=None))
 
     async def send_reveal(self, channel_id: int, card: RevealCard) -> int:
-        """Post the reveal embed, with the *My result* button when members answered."""
+        """Post the reveal (one message, the model answer whole over as many embeds as it needs), with the
+        *My result* button when members answered."""
         channel = await self._place(channel_id)
-        embed = embeds.reveal_embed(card.question, heading=card.heading, spoilers=card.spoilers,
-                                    results=[(r.user_id, r.score, r.verdict, r.points) for r in card.results],
-                                    missed=card.missed, note=card.note, summary=card.summary)
+        shown = embeds.reveal_embeds(card.question, heading=card.heading, spoilers=card.spoilers,
+                                     results=[(r.user_id, r.score, r.verdict, r.points) for r in card.results],
+                                     missed=card.missed, note=card.note, summary=card.summary)
         if card.post_id is None:
-            message = await _call(channel.send(embed=embed, allowed_mentions=NO_PINGS))
+            message = await _call(channel.send(embeds=shown, allowed_mentions=NO_PINGS))
         else:
-            message = await _call(channel.send(embed=embed, view=result_view(card.post_id),
+            message = await _call(channel.send(embeds=shown, view=result_view(card.post_id),
                                                allowed_mentions=NO_PINGS))
         return message.id
 

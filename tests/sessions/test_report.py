@@ -10,7 +10,15 @@ from hypothesis import strategies as st
 from bot.bank.models import KeyPoint, Question
 from bot.grading import Contradiction, Grade
 from bot.sessions.interview import InterviewState, result_entry
-from bot.sessions.report import build_report, practise_commands, segments, split_words
+from bot.sessions.report import (
+    Fitted,
+    build_report,
+    fit_words,
+    more_marker,
+    practise_commands,
+    segments,
+    split_words,
+)
 
 Q = {
     "wsgi": Question(id="wsgi", prompt="What is WSGI?", topic="basics", difficulty="medium", bank="flask",
@@ -127,3 +135,69 @@ def test_split_words_prefers_a_sentence_end_and_still_fits_a_long_block_after_it
     block = "```\n" + "x = 1\n" * 12 + "```"  # 82 characters
     pieces = split_words("A sentence that ends here. And a tail" + "\n" + block, 90)
     assert all(len(p) <= 90 for p in pieces) and block in pieces
+
+
+def test_split_words_wraps_a_code_line_wider_than_a_piece_instead_of_dropping_it() -> None:
+    line = "x = '" + "y" * 300 + "'"
+    pieces = split_words("```python\n" + line + "\nz = 1\n```", 100)
+    assert all(p.startswith("```python\n") and p.endswith("\n```") and len(p) <= 100 for p in pieces)
+    assert "".join(part for p in pieces for part in p.split("\n")[1:-1]) == line + "z = 1"
+
+
+def _sentences(n: int) -> str:
+    return " ".join(f"w{i}" + ("." if i % 9 == 8 else "") for i in range(n))
+
+
+def test_fit_words_keeps_a_text_that_fits_whole_in_order() -> None:
+    text = _sentences(300)  # about 1,300 characters
+    fitted = fit_words(text, [500, 500, 500], 6000)
+    assert fitted.more == "" and len(fitted.pieces) == 3
+    assert all(len(p) <= 500 for p in fitted.pieces) and " ".join(fitted.pieces).split() == text.split()
+    assert fit_words("  ", [100], 100) == Fitted(())
+    assert fit_words("short", [100], 100) == Fitted(("short",))
+
+
+def test_fit_words_marks_what_is_left_out_in_the_last_container() -> None:
+    text = _sentences(300)
+    fitted = fit_words(text, [200, 300], 6000)
+    assert len(fitted.pieces) == 2 and len(fitted.pieces[0]) <= 200
+    assert len(fitted.pieces[1]) + len("\n" + fitted.more) <= 300  # room for the marker's line was kept
+    shown = " ".join(fitted.pieces)
+    assert text.startswith(shown) and fitted.more == more_marker(len(text) - len(shown) - 1)
+    assert more_marker(12) == "… (continues: 12 more characters)"
+
+
+def test_fit_words_stays_within_the_budget_counting_each_containers_cost() -> None:
+    text = _sentences(2000)
+    fitted = fit_words(text, [4096] * 10, 5000, costs=[4] * 10)
+    assert len(fitted.pieces) == 2 and fitted.more  # 4096 + about 900, then the budget is spent
+    assert sum(len(p) + 4 for p in fitted.pieces) + len("\n" + fitted.more) <= 5000
+    assert sum(len(p) + 4 for p in fitted.pieces) + len("\n" + fitted.more) > 5000 - 60  # and little is wasted
+    nothing = fit_words(text, [4096], 5)
+    assert nothing.pieces == () and nothing.more == more_marker(len(text))
+
+
+def test_fit_words_reads_a_huge_text_only_up_to_a_bound_and_still_counts_the_rest() -> None:
+    text = "word " * 2_000_000  # 10 MB
+    fitted = fit_words(text, [1024] * 25, 6000)
+    shown = " ".join(fitted.pieces)
+    assert fitted.more == more_marker(len(text.strip()) - len(shown) - 1)
+
+
+@given(texts, st.lists(st.integers(min_value=0, max_value=600), min_size=0, max_size=6),
+       st.integers(min_value=0, max_value=3000), st.lists(st.integers(min_value=0, max_value=40), max_size=6))
+def test_fit_words_respects_every_room_and_the_budget_and_loses_nothing_silently(
+        text: str, rooms: list[int], budget: int, costs: list[int]) -> None:
+    fitted = fit_words(text, rooms, budget, costs=costs)
+    pieces, line = fitted.pieces, len("\n" + fitted.more) if fitted.more else 0
+    assert len(pieces) <= len(rooms)
+    for i, p in enumerate(pieces):
+        assert 0 < len(p) <= rooms[i] - (line if i == len(pieces) - 1 else 0)
+    if pieces:
+        assert sum(len(p) + (costs[i] if i < len(costs) else 0) for i, p in enumerate(pieces)) + line <= budget
+    shown, source = "".join("".join(pieces).split()), "".join(text.split())
+    assert source.startswith(shown)  # the start of the text, in order
+    if fitted.more:
+        assert fitted.more != more_marker(0)
+    else:
+        assert shown == source  # no marker: nothing was left out
