@@ -944,6 +944,31 @@ def _anchored(point: Point, k: int, at: list[int], entity_pos: list[tuple[int, s
     return bool(before) and before[-1] in anchors
 
 
+def _about_another(
+    point: Point, k: int, at: list[int], entity_pos: list[tuple[int, str, str]], tokens: list[Token]
+) -> bool:
+    """True when the point's words are said only of another thing the question contrasts and its own thing is
+    never named ("a deep copy copies the nested objects" says nothing of the shallow copy's objects)."""
+    anchors = point.anchors or (point.phrasing_anchors[k] if point.phrasing_anchors else frozenset())
+    if not anchors or not at or any(key in anchors for _, key, _ in entity_pos):
+        return False
+    lo = min(at)
+    before = [key for p, key, _ in entity_pos if p <= lo]
+    if not before or any(before[-1].startswith(a) or a.startswith(before[-1]) for a in anchors):
+        return False  # no subject, or the same thing in another form (debug, debugger)
+    return not any(_names(t, anchors) for t in tokens)
+
+
+def _names(token: Token, anchors: frozenset[str]) -> bool:
+    """True when a token names one of the anchors, typos included ("queu" for queue, "integraton")."""
+    if token.stop:
+        return False
+    for a in anchors:
+        if len(a) >= 4 and (OSA.distance(token.key, a) <= max(1, max_edits(a)) or token.base.startswith(a[:-1])):
+            return True
+    return False
+
+
 def _said(coverage_tokens: list[Token], token_of: list[int], positions: list[int]) -> str:
     """The response words spanning some content positions."""
     idx = sorted({token_of[p] for p in positions if p < len(token_of)})
@@ -1157,6 +1182,8 @@ def cover(matcher: Matcher, tokens: list[Token], flags: list[int] | None = None)
             share, at, idx = _best_window(ph, table, best_eff, pairs, negpos)
             if share <= best_eff:
                 continue
+            if entity_pos and _about_another(point, k, at, entity_pos, tokens):
+                continue
             evidence = _evidence(ph, idx) or (bool(entity_pos) and _anchored(point, k, at, entity_pos))
             effective = share if evidence else share * WEAK_ONLY_CREDIT
             if effective > best_eff:
@@ -1211,7 +1238,15 @@ def cover(matcher: Matcher, tokens: list[Token], flags: list[int] | None = None)
         results = _mutual_swaps(results, swaps, bare)
     share = _reference_share(matcher, table, best_sim, negpos, tokens)
     return Coverage(
-        tuple(results), min(1.0, share), not token_of, table, best_sim, tokens, token_of, negpos, unexplained,
+        tuple(results),
+        min(1.0, share),
+        not token_of,
+        table,
+        best_sim,
+        tokens,
+        token_of,
+        negpos,
+        unexplained,
         len(keypos),
     )
 

@@ -271,3 +271,23 @@ ISO = Question(
 def test_a_dotted_api_name_said_without_its_object_counts() -> None:
     assert grade(ISO, "isoformat() to write it, fromisoformat to read it back").passed
     assert not grade(ISO, "format it as text and read it back").passed
+
+
+FETCH_PULL = Question(
+    id="fetch-pull",
+    prompt="What is the difference between `git fetch` and `git pull`?",
+    key_points=(
+        KeyPoint("fetch downloads new commits from the remote", ("fetch updates the remote-tracking branches",), 2.0),
+        KeyPoint("fetch leaves your working branch unchanged", ("fetch never touches your files",), 1.0),
+        KeyPoint("pull downloads new commits and merges them", ("pull is fetch plus merge",), 2.0),
+    ),
+)
+
+
+def test_words_said_only_of_the_other_thing_do_not_cover_a_point() -> None:
+    half = grade(FETCH_PULL, "git pull downloads new commits from the remote and merges")
+    assert [h.point for h in half.hits] == ["pull downloads new commits and merges them"] and not half.passed
+    both = grade(FETCH_PULL, "fetch downloads new commits from the remote and leaves your branch alone; pull merges")
+    assert len(both.hits) == 3 and both.passed
+    typo = grade(FETCH_PULL, "fecth downloads new commits from the remote, pull merges them too")  # still named
+    assert "fetch downloads new commits from the remote" in [h.point for h in typo.hits]
