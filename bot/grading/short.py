@@ -9,8 +9,8 @@ A short answer passes when:
 3. otherwise its tokens occur as a contiguous run of whole tokens in the response (articles ignored, unless the
    answer is only articles), each equal after normalisation and *light* stemming ("serial" is not
    "serialization") or within a typo budget that grows with length: none below 5 characters, 1 edit up to 8,
-   then 2 (none for acronyms typed in capitals: "HTTP" is not "HTTPS"). Numbers must be exact. An answer
-   made only of stopwords or single letters ("D", "at", "who is it") counts in a sentence only at its end
+   then 2 (none for acronyms typed in capitals, up to six letters: "HTTP" is not "HTTPS"). Numbers must be exact.
+   An answer made only of stopwords or single letters ("D", "at", "who is it") counts in a sentence only at its end
    ("it's D") or at its start before at most two words ("D for sure").
 
 "chair" never matches "air", "5000" never matches "50000" or "5001", and an occurrence right after a negation
@@ -34,6 +34,7 @@ _ARTICLES = frozenset({"a", "an", "the"})
 _SYMBOLS = re.compile(r"\w[+#&]|&\w|\w-(?![\w-])")
 _EDGE = " \t\r\n.,;:!?\"'()[]"
 _SPACES = re.compile(r"\s+")
+ACRONYM_MAX = 6  # letters: a longer word typed in capitals is a word, not an acronym
 _WEAK_TRAIL = 2  # words allowed after a stopword-only answer at the start of the response ("D for sure")
 
 
@@ -85,10 +86,16 @@ def prepare_short(answers: tuple[str, ...]) -> tuple[ShortAnswer, ...]:
         keys = tuple(t.base if t.surface.isupper() else _key(t) for t in tokens)  # acronyms are not stemmed
         bases = tuple(t.base for t in tokens)
         weak = all(t.stop or len(t.base) <= 1 for t in tokens)
-        # acronyms ("HTTPS", "JSON") are exact: one letter off is another acronym ("HTTP")
-        edits = tuple(0 if weak or t.surface.isupper() else _short_edits(t.base) for t in tokens)
+        # acronyms ("HTTPS", "JSON") are exact: one letter off is another acronym ("HTTP"); a longer word typed in
+        # capitals ("DISTINCT") is a word and keeps its typo budget
+        edits = tuple(0 if weak or _acronym(t.surface) else _short_edits(t.base) for t in tokens)
         out.append(ShortAnswer(text, exact, symbolic, keys, bases, edits, weak))
     return tuple(out)
+
+
+def _acronym(surface: str) -> bool:
+    """True for a token typed in capitals and short enough to be an acronym ("HTTPS", "UNESCO"), not "DISTINCT"."""
+    return surface.isupper() and len(surface) <= ACRONYM_MAX
 
 
 def _token_matches(answer: ShortAnswer, i: int, got: Token) -> bool:
