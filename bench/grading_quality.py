@@ -3,7 +3,7 @@
 Sets measured (each printed separately):
 
 - the project's own labelled data in ``tests/data/grading`` (``labelled.yaml``, ``flask_calibration.jsonl``,
-  ``adversarial.yaml`` and ``short_answers.yaml``);
+  ``adversarial.yaml``, ``holdout.jsonl`` and ``short_answers.yaml``);
 - the independent development set ``../shared/grading-dev`` next to the project (``flask.jsonl`` graded against
   ``data/banks/flask.yaml``, ``general.jsonl`` with its own questions, ``stuffing.txt``). It is skipped with a
   message when absent; ``--dev PATH`` points elsewhere.
@@ -82,6 +82,20 @@ def own_calibration(bank: dict[str, Question]) -> list[Item]:
         if line.strip():
             r = json.loads(line)
             out.append(Item(bank[r["id"]], r["kind"], labels[r["kind"]], r["response"]))
+    return out
+
+
+def own_holdout(bank: dict[str, Question]) -> list[Item]:
+    """tests/data/grading/holdout.jsonl: answers to the 34 Flask questions the development set leaves out, written
+    by someone blind to the grader and to the key points (see HOLDOUT.md); never used to tune."""
+    path = OWN / "holdout.jsonl"
+    if not path.exists():
+        return []
+    out = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if line.strip():
+            r = json.loads(line)
+            out.append(Item(bank[r["id"]], r["kind"], float(r["label"]), r["response"]))
     return out
 
 
@@ -260,6 +274,10 @@ def main() -> None:
     adversarial = own_adversarial(bank)
     if adversarial:
         report("own: adversarial.yaml", adversarial, args.worst)
+    holdout = own_holdout(bank)
+    if holdout:
+        report("own: holdout.jsonl", holdout, args.worst)
+        cross("holdout", holdout)
     short = own_short()
     if short:
         report("own: short_answers.yaml", short, args.worst)
