@@ -7,7 +7,7 @@ import functools
 import time
 from collections.abc import Callable, Coroutine, Iterator
 from contextlib import contextmanager
-from typing import Any, TypeVar
+from typing import Any, Concatenate, ParamSpec, TypeVar
 
 import discord
 
@@ -66,15 +66,18 @@ def observed(interaction: discord.Interaction, *, timed: bool = True) -> Iterato
 
 
 Item = TypeVar("Item")
-Callback = Callable[[Item, discord.Interaction], Coroutine[Any, Any, None]]
+P = ParamSpec("P")
+Callback = Callable[Concatenate[Item, discord.Interaction, P], Coroutine[Any, Any, None]]
 
 
-def observed_callback(func: Callback[Item]) -> Callback[Item]:
-    """Decorate a component's ``callback`` so its clicks are observed like slash commands."""
+def observed_callback(func: Callback[Item, P]) -> Callback[Item, P]:
+    """Decorate a component's ``callback`` (a dynamic item's, or a ``@discord.ui.button`` method, which also gets
+    the button) so its clicks are observed like slash commands. The component needs a stable custom id: its first
+    parts name the command in the metrics."""
 
     @functools.wraps(func)
-    async def callback(self: Item, interaction: discord.Interaction) -> None:
+    async def callback(self: Item, interaction: discord.Interaction, /, *args: P.args, **kwargs: P.kwargs) -> None:
         with observed(interaction):
-            await func(self, interaction)
+            await func(self, interaction, *args, **kwargs)
 
     return callback

@@ -11,6 +11,7 @@ import discord
 from bot.errors import UserError
 from bot.store.privacy import MemberData
 from bot.ui.embeds import FAIL, PASS, simple_embed
+from bot.ui.observe import observed_callback
 from bot.ui.respond import NO_PINGS, report_error
 
 logger = logging.getLogger(__name__)
@@ -84,6 +85,10 @@ class ConfirmErase(discord.ui.View):
         self.origin = origin
         self._erase = erase
         self.answered = False
+        # Custom ids name the clicks in the metrics (viva:erase, viva:keep: command_name keeps the first two parts);
+        # the interaction's id makes them unique, so two members' questions can never be mixed up.
+        self.delete.custom_id = f"viva:erase:{origin.id}"
+        self.cancel.custom_id = f"viva:keep:{origin.id}"
 
     async def interaction_check(self, interaction: discord.Interaction) -> bool:
         """Only the member who asked (an ephemeral message is theirs alone anyway)."""
@@ -98,6 +103,7 @@ class ConfirmErase(discord.ui.View):
         return True
 
     @discord.ui.button(label="Delete my data", style=discord.ButtonStyle.danger)
+    @observed_callback
     async def delete(self, interaction: discord.Interaction, _: discord.ui.Button[ConfirmErase]) -> None:
         """Erase, then replace the question with what was deleted."""
         if not self._take():
@@ -110,6 +116,7 @@ class ConfirmErase(discord.ui.View):
         await interaction.edit_original_response(embed=embed, view=None, allowed_mentions=NO_PINGS)
 
     @discord.ui.button(label="Cancel", style=discord.ButtonStyle.secondary)
+    @observed_callback
     async def cancel(self, interaction: discord.Interaction, _: discord.ui.Button[ConfirmErase]) -> None:
         """Keep everything."""
         if not self._take():

@@ -1,5 +1,5 @@
-"""Prometheus metrics from the running bot: a quiz answer moves the interaction, answer and grading counters,
-read over HTTP from /metrics as Prometheus would."""
+"""Prometheus metrics from the running bot: a quiz answer moves the interaction, answer and grading counters, and
+the /privacy delete buttons are counted too, read over HTTP from /metrics as Prometheus would."""
 
 from __future__ import annotations
 
@@ -13,8 +13,8 @@ from prometheus_client.parser import text_string_to_metric_families
 
 from bot.app import VivaBot
 from bot.observability import start_metrics_server
-from tests.e2e.fake import Channel, Discord, Member
-from tests.e2e.scenarios.conftest import answer, good_answer, prompt_of
+from tests.e2e.fake import Channel, Discord, Guild, Member
+from tests.e2e.scenarios.conftest import answer, good_answer, prompt_of, ranked_answers
 
 Samples = dict[tuple[str, tuple[tuple[str, str], ...]], float]
 
@@ -76,3 +76,31 @@ async def test_a_quiz_answer_moves_the_counters(bot: VivaBot, discord: Discord, 
     assert moved("viva_grading_seconds_count") == 1
     assert value(after, "viva_open_sessions", kind="quiz") == 1  # the round is still waiting for its timer
     assert ("viva_gateway_latency_seconds", (("shard", "0"),)) in after
+
+
+async def test_the_privacy_delete_buttons_are_counted_and_timed(bot: VivaBot, discord: Discord, guild: Guild,
+                                                                channel: Channel, alice: Member,
+                                                                metrics_url: str) -> None:
+    await ranked_answers(bot, guild, channel.id, [alice])  # something to delete
+    before = await scrape(metrics_url)
+    asked = await discord.slash(alice, "privacy delete")
+    cancelled = await discord.click(alice, asked.message, "Cancel")
+    assert cancelled.embed is not None and cancelled.embed["title"] == "Cancelled: nothing was deleted"
+    asked = await discord.slash(alice, "privacy delete")
+    done = await discord.click(alice, asked.message, "Delete my data")
+    await done.wait_edit(lambda m: bool(m.embeds) and m.embeds[0]["title"] == "🗑️ Deleted")
+
+    def moved(samples: Samples, name: str, **labels: str) -> float:
+        return value(samples, name, **labels) - value(before, name, **labels)
+
+    after = await scrape(metrics_url)
+    for _ in range(100):  # the click is counted once its callback returns, just after its edit reached Discord
+        if moved(after, "viva_interactions_total", command="viva:erase", outcome="ok"):
+            break
+        await asyncio.sleep(0.01)
+        after = await scrape(metrics_url)
+    assert moved(after, "viva_interactions_total", command="viva:keep", outcome="ok") == 1
+    assert moved(after, "viva_interactions_total", command="viva:erase", outcome="ok") == 1
+    assert moved(after, "viva_interaction_seconds_count", command="viva:keep") == 1
+    assert moved(after, "viva_interaction_seconds_count", command="viva:erase") == 1
+    assert moved(after, "viva_interactions_total", command="privacy delete", outcome="ok") == 2
