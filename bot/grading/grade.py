@@ -334,6 +334,8 @@ def is_keyword_salad(text: str, tokens: list[Token]) -> bool:
     A statement needs words that relate its terms ("is", "from", "by", "not") or a code relation (``=``, a
     call, ``label: value``); a list of the right terms with none of them says nothing about them.
     """
+    if _CLAIM_MARKS.search(text) is None and _bare_list(text):
+        return True
     stops = 0
     for t in tokens:
         if t.stop:
@@ -351,6 +353,19 @@ def is_keyword_salad(text: str, tokens: list[Token]) -> bool:
     if any(t.key in NEGATOR_KEYS for t in tokens):
         return False
     return _CLAIM_MARKS.search(text) is None
+
+
+_ITEM_SEPARATORS = re.compile(r"[,;\n]")
+_LIST_MIN_ITEMS = 4
+_ITEM_MAX_WORDS = 3
+
+
+def _bare_list(text: str) -> bool:
+    """True for four or more separated items of at most three words each ("GIL, mutex, I/O-bound, NOT NULL"):
+    terms, whatever function words they are spelt with ("If-None-Match", "NOT NULL")."""
+    items = [item.split() for item in _ITEM_SEPARATORS.split(text)]
+    items = [words for words in items if words]
+    return len(items) >= _LIST_MIN_ITEMS and all(len(words) <= _ITEM_MAX_WORDS for words in items)
 
 
 def _focus(coverage: Coverage, matcher: Matcher) -> float:

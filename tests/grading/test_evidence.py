@@ -291,3 +291,16 @@ def test_words_said_only_of_the_other_thing_do_not_cover_a_point() -> None:
     assert len(both.hits) == 3 and both.passed
     typo = grade(FETCH_PULL, "fecth downloads new commits from the remote, pull merges them too")  # still named
     assert "fetch downloads new commits from the remote" in [h.point for h in typo.hits]
+
+
+def test_a_list_of_terms_spelt_with_function_words_is_still_a_list() -> None:
+    from bot.grading.grade import is_keyword_salad
+    from bot.grading.normalize import tokenize
+
+    for text in ("GIL, mutex, threads, I/O-bound, CPU-bound", "PRIMARY KEY, NOT NULL, UNIQUE, If-None-Match"):
+        assert is_keyword_salad(text, tokenize(text)), text
+    for text in (
+        "threads wait on the GIL, I/O releases it, CPU-bound code gets no speedup, use processes",
+        "GIL: one thread at a time, mutex, threads, I/O",  # a "label: value" claim
+    ):
+        assert not is_keyword_salad(text, tokenize(text)), text
