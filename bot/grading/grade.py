@@ -162,7 +162,7 @@ def _prepare(question: Question) -> _Prepared:
     short = prepare_short(question.short_answers)
     label = question.short_answers[0] if question.short_answers else ""
     saturation = 1.0 if question.key_points else DERIVED_SATURATION
-    return _Prepared(matcher, short, label, saturation, _NAMING.search(question.prompt) is None)
+    return _Prepared(matcher, short, label, saturation, _asks_for_claims(question.prompt))
 
 
 def _verdict(score: float, pass_score: float) -> Verdict:
@@ -321,6 +321,13 @@ def _grade(question: Question, response: str, trace: list[str] | None) -> Grade:
     return Grade(score, verdict, tuple(hits), tuple(misses), verdict == "pass", tuple(contradictions))
 
 
+def _asks_for_claims(prompt: str) -> bool:
+    """True unless the prompt only asks to name things ("Which databases can Flask use?"); "Which two libraries
+    ..., and what does each contribute?" asks for statements too."""
+    return _NAMING.search(prompt) is None or _SECOND_PART.search(prompt) is not None
+
+
+_SECOND_PART = re.compile(r",\s*and\s+(?:what|how|why|when|where)\b", re.IGNORECASE)
 _NAMING = re.compile(r"^\s*(?:name|list|which|what are the (?:\w+ )?(?:types|kinds|names))\b", re.IGNORECASE)
 # What makes a run of terms a statement: an assignment or mapping, a "label: value", a method call.
 _CLAIM_MARKS = re.compile(r"\s=\s|==|:\s|→|->|=>|\bw/|\.\w+\(")  # not "debug=True": a keyword argument is a term

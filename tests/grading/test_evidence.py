@@ -304,3 +304,25 @@ def test_a_list_of_terms_spelt_with_function_words_is_still_a_list() -> None:
         "GIL: one thread at a time, mutex, threads, I/O",  # a "label: value" claim
     ):
         assert not is_keyword_salad(text, tokenize(text)), text
+
+
+TWO_PART = Question(
+    id="two-part",
+    prompt="Which two caches does a CPU have closest to its cores, and what does each hold?",
+    key_points=(
+        KeyPoint("L1 cache per core", ("level 1 cache",), 2.0),
+        KeyPoint("L2 cache", ("level 2 cache",), 2.0),
+        KeyPoint("L1 split into instruction and data caches", ("separate instruction and data L1",), 1.0),
+    ),
+)
+NAMING_ONLY = Question(
+    id="naming-only",
+    prompt="Which two caches does a CPU have closest to its cores?",
+    key_points=(KeyPoint("L1 cache per core", ("level 1 cache",), 2.0), KeyPoint("L2 cache", ("level 2 cache",), 2.0)),
+)
+
+
+def test_a_naming_question_with_a_second_part_still_caps_a_bare_list() -> None:
+    listing = "L1 cache, L2 cache, instruction, data, registers"
+    assert grade(NAMING_ONLY, listing).passed  # naming things is the whole answer
+    assert grade(TWO_PART, listing).score <= 0.45  # "and what does each hold?" asks for statements
