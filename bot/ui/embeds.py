@@ -175,9 +175,9 @@ def my_result_embed(question: Question, *, score: float | None, verdict: str, po
     return _fit(embed)
 
 
-def _answer_fields(embed: discord.Embed, text: str) -> None:
+def _answer_fields(embed: discord.Embed, text: str) -> bool:
     """The model answer in the fields left, split between words, within the embed's total; a "continues" marker
-    ends it when even that is not enough."""
+    ends it when even that is not enough. True when the answer is shown whole."""
     names = ["Model answer"] + ["Model answer (continued)"] * FIELDS
     free = FIELDS - len(embed.fields)
     fitted = fit_words(text, [FIELD_VALUE] * free, TOTAL - len(embed), costs=[len(n) for n in names[:free]])
@@ -186,6 +186,7 @@ def _answer_fields(embed: discord.Embed, text: str) -> None:
         values[-1] = f"{values[-1]}\n{fitted.more}" if values[-1] else fitted.more
     for name, value in zip(names, values, strict=False):
         _field(embed, name, value)
+    return not fitted.more
 
 
 def schedule_embed(*, title: str, channel_id: int, local_time: str, timezone: str, bank: str | None,
@@ -238,10 +239,6 @@ def _words(text: str, limit: int) -> str:
     return flat if len(flat) <= limit else split_words(flat, limit - 1)[0].rstrip(" ,;:") + "…"
 
 
-def _model_answer_fields(embed: discord.Embed, question: Question) -> None:
-    """The model answer, whole, across as many fields as it needs (split between words, code blocks fenced)."""
-    for i, piece in enumerate(split_words(question.answer, FIELD_VALUE)):
-        _field(embed, "Model answer" if i == 0 else "Model answer (continued)", piece)
 
 
 def interview_feedback_embed(question: Question, g: Grade, *, heading: str, hinted: bool = False,
@@ -257,15 +254,13 @@ def interview_feedback_embed(question: Question, g: Grade, *, heading: str, hint
     else:
         for c in g.contradictions[:3]:
             _field(embed, "You said", f"“{_words(c.said, 300)}” — but {_words(c.expected, 300)}")
-        if question.answer.strip():
-            _model_answer_fields(embed, question)
     if hinted:
         embed.set_footer(text=f"💡 Hint used: this question's points × {HINT_FACTOR:g}")
-    if len(embed) > TOTAL:  # a very long model answer: keep it whole by dropping the covered words instead
+    answer = question.answer if final and question.answer.strip() else ""
+    if answer and not _answer_fields(embed, answer):  # a very long model answer: drop the points to show it whole
         embed.clear_fields()
         embed.description = (embed.description or "") + "\n(Too long to list the points here.)"
-        if final and question.answer.strip():
-            _model_answer_fields(embed, question)
+        _answer_fields(embed, answer)
     return _fit(embed)
 
 

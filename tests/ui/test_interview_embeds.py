@@ -77,3 +77,17 @@ def test_the_report_fits_and_ends_with_what_to_study_and_how() -> None:
     assert (missed.name or "").startswith("Missed in architecture")
     assert (missed.value or "").startswith("✗ a missed point number 0 with")  # the member's words come first
     assert "you said “my own words" in (missed.value or "") and "wor…" not in (missed.value or "")
+
+
+def test_the_final_feedback_never_breaks_a_send_and_says_what_a_huge_answer_leaves_out() -> None:
+    import re
+
+    huge = Question(id="huge", prompt="Why?", bank="flask", answer=SENTENCE * 250,
+                    key_points=LONG.key_points)
+    embed = interview_feedback_embed(huge, _grade(0.5, ("registered with a url_prefix",)), heading="r", final=True,
+                                     hinted=True)
+    _within_limits(embed)
+    pieces = [f.value or "" for f in embed.fields if (f.name or "").startswith("Model answer")]
+    marker = re.search(r"\n… \(continues: (\d+) more characters\)$", pieces[-1])
+    assert marker is not None and int(marker[1]) > 0
+    assert embed.footer.text == "💡 Hint used: this question's points × 0.8"  # the footer is kept in the budget
