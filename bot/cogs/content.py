@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import logging
+import secrets
 from typing import Any
 
 import discord
@@ -15,6 +16,7 @@ from bot.bank.importers.custom import CustomQuestion, QuestionRejected, from_for
 from bot.cogs.common import manager, role_ids, viva
 from bot.errors import PermissionDenied
 from bot.ui.embeds import FIELD_VALUE, clip, simple_embed
+from bot.ui.observe import observed_callback
 from bot.ui.respond import reply, report_error
 
 logger = logging.getLogger(__name__)
@@ -89,8 +91,10 @@ class RetryView(discord.ui.View):
     def __init__(self, values: dict[str, str]) -> None:
         super().__init__(timeout=900)
         self.values = values
+        self.again.custom_id = f"viva:retry:{secrets.token_hex(8)}"  # "viva:retry" in the metrics
 
     @discord.ui.button(label="Edit and send again", style=discord.ButtonStyle.primary, emoji="✏️")
+    @observed_callback
     async def again(self, interaction: discord.Interaction, button: discord.ui.Button[Any]) -> None:
         """Reopen the form, filled in."""
         await interaction.response.send_modal(QuestionModal(self.values))

@@ -104,3 +104,26 @@ async def test_the_privacy_delete_buttons_are_counted_and_timed(bot: VivaBot, di
     assert moved(after, "viva_interaction_seconds_count", command="viva:keep") == 1
     assert moved(after, "viva_interaction_seconds_count", command="viva:erase") == 1
     assert moved(after, "viva_interactions_total", command="privacy delete", outcome="ok") == 2
+
+
+async def test_the_edit_and_send_again_button_is_counted(bot: VivaBot, discord: Discord, guild: Guild,
+                                                         admin: Member, metrics_url: str) -> None:
+    form = {"prompt": "What does WAL mode change in SQLite?", "answer": "Readers and one writer run together.",
+            "key_points": "readers do not block the writer", "topic": "databases", "difficulty": "hardd"}
+    before = await scrape(metrics_url)
+    await discord.slash(admin, "question add")
+    bad = await discord.submit_modal(admin, **form)
+    assert bad.ephemeral and "hardd" in bad.content
+    again = await discord.click(admin, bad.message, "Edit and send again")  # type: ignore[arg-type]
+    assert again.modal is not None
+    after = await scrape(metrics_url)
+    for _ in range(100):  # counted once the callback returns, just after the modal reached Discord
+        if value(after, "viva_interactions_total", command="viva:retry", outcome="ok") > value(
+            before, "viva_interactions_total", command="viva:retry", outcome="ok"
+        ):
+            break
+        await asyncio.sleep(0.01)
+        after = await scrape(metrics_url)
+    assert value(after, "viva_interactions_total", command="viva:retry", outcome="ok") - value(
+        before, "viva_interactions_total", command="viva:retry", outcome="ok"
+    ) == 1
