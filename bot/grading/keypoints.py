@@ -30,6 +30,7 @@ from bot.grading.normalize import (
     english_keys,
     is_media_type,
     is_number,
+    is_vague,
     is_weak,
     join_key,
     key_of,
@@ -321,9 +322,8 @@ def _contrasted(prompt: str) -> frozenset[str]:
     code = _CODE_PAIR.search(prompt)  # "What do `*args` and `**kwargs` mean?"
     if code:
         out.update(t.key for part in code.groups() for t in tokenize(part)[:1])
-    if not _CONTRAST_CUE.search(prompt):
+    if not _CONTRAST_CUE.search(prompt):  # "What is an index and what does it cost?" contrasts nothing
         return frozenset(k for k in out if len(k) > 1)
-        return frozenset()  # "What is an index and what does it cost?" contrasts nothing
     for m in _CONTRAST.finditer(prompt):
         left = [t.key for t in tokenize(prompt[: m.start()]) if not t.stop][-2:]
         right = [t.key for t in tokenize(prompt[m.end() :]) if not t.stop][:2]
@@ -335,7 +335,8 @@ def _contrasted(prompt: str) -> frozenset[str]:
             out.update((left[1], right[1]))
         else:
             out.update((left[-1], right[0]))
-    return frozenset(k for k in out if len(k) > 1)
+    # an everyday word is no contrasted thing ("..., and which one does Flask use?")
+    return frozenset(k for k in out if len(k) > 1 and not is_vague(k))
 
 
 def _named_entities(points: tuple[Point, ...]) -> frozenset[str]:

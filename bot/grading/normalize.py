@@ -31,6 +31,7 @@ __all__ = [
     "Token",
     "is_media_type",
     "is_number",
+    "is_vague",
     "is_weak",
     "join_key",
     "key_of",
@@ -379,6 +380,11 @@ def token_weight(key: str) -> float:
     if len(_WEIGHT_CACHE) < _CACHE_LIMIT:
         _WEIGHT_CACHE[key] = weight
     return weight
+
+
+def is_vague(key: str) -> bool:
+    """True for a generic verb, negation or quantifier ("use", "one", "differ"): never a thing a question names."""
+    return key in _VAGUE or key in _WEAK
 
 
 def is_weak(key: str) -> bool:

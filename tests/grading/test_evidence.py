@@ -326,3 +326,17 @@ def test_a_naming_question_with_a_second_part_still_caps_a_bare_list() -> None:
     listing = "L1 cache, L2 cache, instruction, data, registers"
     assert grade(NAMING_ONLY, listing).passed  # naming things is the whole answer
     assert grade(TWO_PART, listing).score <= 0.45  # "and what does each hold?" asks for statements
+
+
+def test_an_everyday_word_of_the_prompt_is_no_contrasted_thing() -> None:
+    q = Question(
+        id="poll-push",
+        prompt="How do polling and webhooks differ, and which one does a payment provider use?",
+        key_points=(
+            KeyPoint("one request per check, repeated on a timer", ("asks again on a timer",), 2.0),
+            KeyPoint("webhooks push an HTTP callback when something happens", ("webhooks call you back",), 2.0),
+            KeyPoint("payment providers send webhooks", ("providers push webhooks",), 1.0),
+        ),
+    )
+    g = grade(q, "webhooks call you back, polling asks again on a timer")
+    assert g.passed and "one request per check, repeated on a timer" in [h.point for h in g.hits]
