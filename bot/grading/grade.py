@@ -322,9 +322,37 @@ def _grade(question: Question, response: str, trace: list[str] | None) -> Grade:
 
 
 def _asks_for_claims(prompt: str) -> bool:
-    """True unless the prompt only asks to name things ("Which databases can Flask use?"); "Which two libraries
-    ..., and what does each contribute?" asks for statements too."""
-    return _NAMING.search(prompt) is None or _SECOND_PART.search(prompt) is not None
+    """True unless the prompt only asks to name things ("Which databases can Flask use?", "What features does
+    Flask give you?"); "Which two libraries ..., and what does each contribute?" asks for statements too."""
+    return not _names_things(prompt) or _SECOND_PART.search(prompt) is not None
+
+
+def _names_things(prompt: str) -> bool:
+    """True for a prompt that asks to name things: "Name/List ...", "Which ...", or "What" before a plural noun
+    ("What features ...", "What security practices ...", not "What does ..." or "What is ...")."""
+    if _NAMING.search(prompt):
+        return True
+    m = _WH_WORDS.search(prompt)
+    if m is None:
+        return False
+    first, second = m.group(1), m.group(2) or ""
+    return _plural(first) or (first.casefold() not in _NOT_NOUNS and _plural(second))
+
+
+def _plural(word: str) -> bool:
+    """A word that reads as a plural noun ("features", "kinds"), not a verb or an acronym in capitals ("HTTPS")."""
+    folded = word.casefold()
+    return (
+        len(word) > 3 and folded.endswith("s") and not folded.endswith("ss") and folded not in _NOT_NOUNS
+        and not word.isupper()
+    )
+
+
+_WH_WORDS = re.compile(r"^\s*(?:what|which)\s+([\w-]+)(?:\s+([\w-]+))?", re.IGNORECASE)
+_NOT_NOUNS = frozenset(
+    {"is", "are", "was", "were", "does", "do", "did", "has", "have", "can", "could", "should", "would", "will",
+     "happens", "makes", "means", "causes", "goes", "gives", "this", "its"}
+)  # fmt: skip
 
 
 _SECOND_PART = re.compile(r",\s*and\s+(?:what|how|why|when|where)\b", re.IGNORECASE)

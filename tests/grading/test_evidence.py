@@ -340,3 +340,20 @@ def test_an_everyday_word_of_the_prompt_is_no_contrasted_thing() -> None:
     )
     g = grade(q, "webhooks call you back, polling asks again on a timer")
     assert g.passed and "one request per check, repeated on a timer" in [h.point for h in g.hits]
+
+
+def test_what_before_a_plural_noun_asks_to_name_things() -> None:
+    from bot.grading.grade import _names_things
+
+    assert _names_things("What features does SQLite give you out of the box?")
+    assert _names_things("What security practices should a web app follow?")
+    assert not _names_things("What does HTTPS add to HTTP?") and not _names_things("What is a WAL file?")
+    points = (
+        KeyPoint("transactions", weight=1.0), KeyPoint("full-text search", weight=1.0),
+        KeyPoint("JSON functions", weight=1.0), KeyPoint("write-ahead logging", weight=1.0),
+    )
+    listing = "transactions, full-text search, JSON functions, write-ahead logging"
+    naming = Question(id="n", prompt="What features does SQLite give you out of the box?", key_points=points)
+    claims = Question(id="c", prompt="How does SQLite keep readers and writers apart?", key_points=points)
+    assert grade(naming, listing).passed
+    assert grade(claims, listing).score <= 0.45
