@@ -1,0 +1,62 @@
+"""Floors on the held-out Flask answers (tests/data/grading/holdout.jsonl, see HOLDOUT.md).
+
+The set was written by someone blind to the grader and to the bank's key points, for the 34 Flask questions the
+shared development set leaves out, and the grader was never tuned on it. The floors sit a little under what was
+measured when it arrived (2026-11-30): terse correct answers passed 59/68, wrong claims 6/34, keyword salads 2/34
+(both on questions that ask to name things), AUC 0.943. Two issue targets are not met here and the floors say
+so rather than hide it: terse recall (target 95%) and wrong claims (target at most 8%).
+"""
+
+from __future__ import annotations
+
+import json
+from functools import cache
+from pathlib import Path
+
+from bot.bank.loader import load_bank
+from bot.grading import grade
+
+ROOT = Path(__file__).resolve().parents[2]
+HOLDOUT = ROOT / "tests" / "data" / "grading" / "holdout.jsonl"
+PASS = 0.6
+
+
+@cache
+def graded() -> tuple[tuple[str, float, float, bool], ...]:
+    """(kind, label, score, passed) of every held-out answer."""
+    bank = {q.id: q for q in load_bank(ROOT / "data" / "banks" / "flask.yaml").questions}
+    out = []
+    for line in HOLDOUT.read_text(encoding="utf-8").splitlines():
+        if line.strip():
+            row = json.loads(line)
+            g = grade(bank[row["id"]], row["response"])
+            out.append((row["kind"], float(row["label"]), g.score, g.passed))
+    return tuple(out)
+
+
+def _pass_rate(kind: str) -> float:
+    rows = [r for r in graded() if r[0] == kind]
+    assert rows
+    return sum(r[3] for r in rows) / len(rows)
+
+
+def test_the_holdout_covers_the_questions_the_development_set_leaves_out() -> None:
+    rows = graded()
+    assert len(rows) == 170 and {r[0] for r in rows} == {"terse_correct", "partial", "wrong_claim", "keyword_salad"}
+
+
+def test_terse_correct_answers_mostly_pass() -> None:
+    assert _pass_rate("terse_correct") >= 0.82  # 59/68 = 0.868 measured
+
+
+def test_wrong_claims_and_keyword_salads_mostly_fail() -> None:
+    assert _pass_rate("wrong_claim") <= 0.21  # 6/34 = 0.176 measured (target 0.08: not met)
+    assert _pass_rate("keyword_salad") <= 0.10  # 2/34 = 0.059 measured
+
+
+def test_scores_rank_passes_above_fails() -> None:
+    rows = graded()
+    pos = [r[2] for r in rows if r[1] >= PASS]
+    neg = [r[2] for r in rows if r[1] < PASS]
+    auc = sum(1.0 if p > n else 0.5 if p == n else 0.0 for p in pos for n in neg) / (len(pos) * len(neg))
+    assert auc >= 0.92  # 0.943 measured
