@@ -9,7 +9,7 @@ fails on warnings too):
   "folder", whatever the answer says);
 - warning: a point that bundles a number with another fact ("Location header, 302 by default"): split it so
   each fact is credited, and contradicted, on its own;
-- warning: syntax the tokenizer cannot see (``*``, ``==``, ``<``, ``$``...) or a literal example in quotes
+- warning: syntax the tokenizer cannot see (``*``, ``<``, ``$``...) or a literal example in quotes
   (``url_for('home')``): an answer using other names or words never matches it;
 - warning: an ``ask:`` (the interviewer's follow-up for a point) that gives the point away: it repeats the
   point's words in order, contains every specific word of the point, or names the point's one number or code
@@ -32,7 +32,7 @@ import yaml
 
 from bot.bank.models import Bank, KeyPoint, Question
 from bot.grading.keypoints import phrasing_words
-from bot.grading.normalize import key_of, tokenize, zipf_of
+from bot.grading.normalize import TOKEN_PATTERN, key_of, tokenize, zipf_of
 
 logger = logging.getLogger(__name__)
 
@@ -40,8 +40,7 @@ __all__ = ["LintIssue", "lint_bank"]
 
 Level = Literal["error", "warning"]
 
-# What the tokenizer reads (bot.grading.normalize._TOKEN) and ordinary prose punctuation.
-_VISIBLE = re.compile(r"\{\{|\}\}|\{%|%\}|<\w+(?::\w+)?>|\||@?\w+(?:[._]\w+)*(?:\(\)|\+\+|#)?")
+_VISIBLE = TOKEN_PATTERN  # what the tokenizer reads: one pattern, so the linter never drifts from the grader
 # Meaningful marks the tokenizer drops (an assignment "=", brackets and quotes only separate words).
 _HIDDEN = re.compile(r"==|!=|<=|>=|\*+|[<>$^~]|(?<!\w)[+%](?!\w)")
 _LITERAL = re.compile(r"""\(\s*(['"])[^'"]+\1""")  # url_for('home'): a quoted argument

@@ -28,6 +28,7 @@ import Stemmer
 __all__ = [
     "NEGATIONS",
     "STOPWORDS",
+    "TOKEN_PATTERN",
     "Token",
     "is_media_type",
     "is_number",
@@ -73,6 +74,7 @@ _TOKEN = re.compile(
     r"|(?i:application|text|image|audio|video|multipart|font)/\w[\w.+-]*\w"
     r"|@?\w+(?:[._]\w+)*(?:\(\)|\+\+|#)?"
 )
+TOKEN_PATTERN = _TOKEN  # what the tokenizer reads (the bank linter checks phrasings against it)
 _NUMBER = re.compile(r"\d+(?:\.\d+)*")
 
 NEGATIONS = frozenset(

@@ -82,3 +82,15 @@ def test_a_word_many_questions_use_is_not_specific_to_one(tmp_path: Path) -> Non
     found = [str(i) for i in lint_bank(parse_bank(text, path))]
     assert any("'hash it'" in f and "(hash)" in f for f in found)
     assert not any("'bcrypt hashing'" in f for f in found)
+
+
+def test_syntax_the_tokenizer_reads_is_not_reported_as_hidden() -> None:
+    from bot.bank.lint import _phrasing_issues
+    from bot.bank.models import KeyPoint, Question
+
+    q = Question(id="q", prompt="How does a view tell GET from POST?", answer="It reads request.method.")
+    for text in ("if request.method == 'POST'", "returns application/json", "{{ name|upper }}"):
+        found = list(_phrasing_issues(q, KeyPoint(text), text, frozenset()))
+        assert not any("cannot see" in message for _, message in found), (text, found)
+    found = list(_phrasing_issues(q, KeyPoint("SELECT * FROM t"), "SELECT * FROM t", frozenset()))
+    assert any("cannot see ('*')" in message for _, message in found)
