@@ -31,7 +31,7 @@ from typing import Literal
 import yaml
 
 from bot.bank.models import Bank, KeyPoint, Question
-from bot.grading.keypoints import phrasing_words
+from bot.grading.keypoints import contrasted_things, names_any, phrasing_words
 from bot.grading.normalize import TOKEN_PATTERN, key_of, tokenize, zipf_of
 
 logger = logging.getLogger(__name__)
@@ -154,6 +154,16 @@ def _point_issues(point: KeyPoint) -> Iterator[tuple[Level, str]]:
             )
 
 
+def _contrast_issues(question: Question, point: KeyPoint, things: frozenset[str]) -> Iterator[tuple[Level, str]]:
+    """A point of a question that contrasts two things, none of whose phrasings (nor its ask:) names one of them."""
+    if len(things) >= 2 and not any(names_any(text, things) for text in (*point.phrasings, point.ask)):
+        names = ", ".join(sorted(things))
+        yield "warning", (
+            f"the question contrasts {names} but neither a phrasing nor the ask: of the point {point.text!r} names "
+            "one of them: a fact said of the wrong one cannot be caught; name the one it is about"
+        )
+
+
 def _ask_issues(question: Question, point: KeyPoint, *, strict: bool) -> Iterator[tuple[Level, str]]:
     """Findings about a key point's ``ask:`` (the loader already checked it is a question of 200 characters)."""
     if not point.ask:
@@ -182,8 +192,9 @@ def lint_bank(bank: Bank, *, strict: bool = False) -> list[LintIssue]:
     common = _common_keys(bank)
     issues: list[LintIssue] = []
     for q in bank.questions:
+        things = contrasted_things(q.prompt)
         for k, point in enumerate(q.key_points):
-            for level, message in _point_issues(point):
+            for level, message in [*_point_issues(point), *_contrast_issues(q, point, things)]:
                 issues.append(LintIssue(path, lines.get((q.id, k, 0), q.line), q.id, level, message))
             for a, text in enumerate(point.phrasings):
                 for level, message in _phrasing_issues(q, point, text, common):

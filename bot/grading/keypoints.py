@@ -119,6 +119,7 @@ class Point:
     checkable: bool = False  # a phrasing has a number, an opposite word, a negation or an order to contradict
     texts: tuple[str, ...] = ()  # the text of each phrasing
     phrasing_anchors: tuple[frozenset[str], ...] = ()  # per phrasing, the entity it names (when the point names none)
+    ask: str = ""  # the interviewer's follow-up for this point (it may name what the point is about)
 
 
 @dataclass(frozen=True, slots=True)
@@ -301,7 +302,7 @@ def _points(key_points: tuple[KeyPoint, ...], prompt_keys: frozenset[str]) -> tu
         if phrasings and kp.weight > 0:
             checkable = any(ph.numbers or ph.opposed or ph.polar or ph.ordered for ph in phrasings)
             texts = tuple(t for t, _ in prepared)
-            points.append(Point(kp.text, float(kp.weight), phrasings, checkable=checkable, texts=texts))
+            points.append(Point(kp.text, float(kp.weight), phrasings, checkable=checkable, texts=texts, ask=kp.ask))
     return tuple(points)
 
 
@@ -313,7 +314,12 @@ ENTITY_REACH = 4  # content positions before a point's words where its subject i
 
 _CONTRAST = re.compile(r"\s(?:and|vs\.?|versus|or|from)\s", re.IGNORECASE)
 _CODE_PAIR = re.compile(r"`([^`]+)`\s+(?:and|or|vs\.?|versus)\s+`([^`]+)`", re.IGNORECASE)
-_CONTRAST_CUE = re.compile(r"\b(?:differ\w*|compar\w*|vs\.?|versus|between|distinguish|contrast)\b", re.IGNORECASE)
+_CODE_TERM = re.compile(r"`([^`]+)`")
+# "a different page from a view" contrasts nothing: "different" counts only before "from" ("different from `session`")
+_CONTRAST_CUE = re.compile(
+    r"\b(?:differ(?:s|ed|ence|ences)?|different\s+from|compar\w*|vs\.?|versus|between|distinguish|contrast)\b",
+    re.IGNORECASE,
+)
 
 
 def _contrasted(prompt: str) -> frozenset[str]:
@@ -335,8 +341,25 @@ def _contrasted(prompt: str) -> frozenset[str]:
             out.update((left[1], right[1]))
         else:
             out.update((left[-1], right[0]))
-    # an everyday word is no contrasted thing ("..., and which one does Flask use?")
-    return frozenset(k for k in out if len(k) > 1 and not is_vague(k))
+    # an everyday word is no contrasted thing ("..., and which one does Flask use?"), unless typed in capitals
+    # as a name ("GET and POST")
+    named = {t.key for t in tokenize(prompt) if t.surface.isupper()}
+    things = frozenset(k for k in out if len(k) > 1 and (not is_vague(k) or k in named))
+    if len(things) < 2:  # "What is `g` for, and how is it different from `session`?": the two quoted names
+        quoted = [tokens[-1].key for part in _CODE_TERM.findall(prompt) if (tokens := tokenize(part))]
+        if len(quoted) == 2 and quoted[0] != quoted[1]:
+            return frozenset(quoted)
+    return things
+
+
+def contrasted_things(prompt: str) -> frozenset[str]:
+    """Keys of the things a prompt contrasts ("WHERE and HAVING", "`g` ... different from `session`"), or empty."""
+    return _contrasted(prompt)
+
+
+def names_any(text: str, things: frozenset[str]) -> bool:
+    """True when a text names one of the things, also by an abbreviation ("PK" for primary)."""
+    return bool(_first_named(text, things))
 
 
 def _named_entities(points: tuple[Point, ...]) -> frozenset[str]:
@@ -379,6 +402,25 @@ def _first_named(text: str, candidates: frozenset[str]) -> frozenset[str]:
     return frozenset()
 
 
+def _phrasing_anchors(point: Point, candidates: frozenset[str]) -> tuple[frozenset[str], ...]:
+    """Per phrasing, the first candidate entity it names; when none names any, the only one the point's ``ask:``
+    names, for every phrasing ("How long does something you store on `g` last?")."""
+    anchors = tuple(_first_named(t, candidates) for t in point.texts)
+    if any(anchors):
+        return anchors
+    asked = _only_named(point.ask, candidates)
+    return tuple(asked for _ in point.texts)
+
+
+def _only_named(text: str, candidates: frozenset[str]) -> frozenset[str]:
+    """The one candidate entity a text names ("How long does something you store on `g` last?"), or empty when it
+    names none or several."""
+    named: set[str] = set()
+    for t in tokenize(text):
+        named |= candidates & group_of(t.key)
+    return frozenset(named) if len(named) == 1 else frozenset()
+
+
 def _anchor(
     points: tuple[Point, ...], prompt: str, prompt_keys: frozenset[str]
 ) -> tuple[tuple[Point, ...], frozenset[str]]:
@@ -386,8 +428,10 @@ def _anchor(
 
     An entity is one of the things the prompt contrasts ("WHERE and HAVING", "a list and a tuple") or, when it
     contrasts nothing, one the key points keep apart (``_named_entities``). A point is about the first entity
-    its text names; a point whose text names none ("mutable versus immutable") is, per phrasing, about the
-    first entity that phrasing names ("a list is mutable"). With two entities or more, a point's words said
+    its text names; a point that names none ("mutable versus immutable") is, per phrasing, about the
+    first entity that phrasing names ("a list is mutable"), or, when no phrasing names one, the only one the
+    point's ``ask:`` names ("How long does something you store on `g` last?"). With two entities or more, a
+    point's words said
     about the other one ("HAVING filters rows before grouping") are a swap.
     """
     candidates = _contrasted(prompt)
@@ -395,10 +439,7 @@ def _anchor(
         if attempt is None:
             candidates = _named_entities(points)
         named = [_first_named(p.text, candidates) for p in points]
-        per_phrasing = [
-            () if keys else tuple(_first_named(t, candidates) for t in p.texts)
-            for p, keys in zip(points, named, strict=True)
-        ]
+        per_phrasing = [() if keys else _phrasing_anchors(p, candidates) for p, keys in zip(points, named, strict=True)]
         entities = frozenset().union(*named, *(a for pa in per_phrasing for a in pa))
         if len(entities) >= 2:
             break

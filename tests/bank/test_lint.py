@@ -94,3 +94,17 @@ def test_syntax_the_tokenizer_reads_is_not_reported_as_hidden() -> None:
         assert not any("cannot see" in message for _, message in found), (text, found)
     found = list(_phrasing_issues(q, KeyPoint("SELECT * FROM t"), "SELECT * FROM t", frozenset()))
     assert any("cannot see ('*')" in message for _, message in found)
+
+
+def test_a_point_of_a_contrast_that_names_neither_thing_is_a_warning() -> None:
+    from bot.bank.lint import _contrast_issues
+    from bot.bank.models import KeyPoint, Question
+    from bot.grading.keypoints import contrasted_things
+
+    q = Question(id="q", prompt="How do TCP and UDP differ?", answer="TCP is reliable; UDP is not.")
+    things = contrasted_things(q.prompt)
+    loose = KeyPoint("guarantees delivery", ("retransmits lost packets",))
+    assert [level for level, _ in _contrast_issues(q, loose, things)] == ["warning"]
+    for named in (KeyPoint("TCP guarantees delivery"), KeyPoint("guarantees delivery", ("TCP retransmits",)),
+                  KeyPoint("guarantees delivery", ask="What does TCP promise about delivery?")):
+        assert not list(_contrast_issues(q, named, things))

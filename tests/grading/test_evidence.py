@@ -357,3 +357,26 @@ def test_what_before_a_plural_noun_asks_to_name_things() -> None:
     claims = Question(id="c", prompt="How does SQLite keep readers and writers apart?", key_points=points)
     assert grade(naming, listing).passed
     assert grade(claims, listing).score <= 0.45
+
+
+STACK_HEAP = Question(
+    id="stack-heap",
+    prompt="What is `alloca` for, and how is it different from `malloc`?",
+    key_points=(
+        KeyPoint("freed when the function returns", ("gone at return",), 2.0,
+                 ask="When does memory from `alloca` go away?"),
+        KeyPoint("lives until free() is called", ("stays until freed",), 2.0,
+                 ask="How long does a block from `malloc` last?"),
+    ),
+)
+
+
+def test_two_quoted_names_after_different_from_are_contrasted_and_an_ask_names_the_subject() -> None:
+    from bot.grading.keypoints import contrasted_things
+
+    assert contrasted_things(STACK_HEAP.prompt) == {"alloca", "malloc"}
+    assert not contrasted_things("How do you send the user to a different page from a Flask view?")
+    right = grade(STACK_HEAP, "alloca memory is freed when the function returns; malloc lives until free() is called")
+    assert right.passed and not right.contradictions
+    swapped = grade(STACK_HEAP, "alloca lives until free() is called, while malloc is freed when the function returns")
+    assert not swapped.passed and len(swapped.contradictions) == 2
