@@ -3,7 +3,7 @@
 Sets measured (each printed separately):
 
 - the project's own labelled data in ``tests/data/grading`` (``labelled.yaml``, ``flask_calibration.jsonl``,
-  ``adversarial.yaml``, ``holdout.jsonl`` and ``short_answers.yaml``);
+  ``adversarial.yaml``, ``dev2.jsonl``, ``holdout.jsonl`` and ``short_answers.yaml``);
 - the independent development set ``../shared/grading-dev`` next to the project (``flask.jsonl`` graded against
   ``data/banks/flask.yaml``, ``general.jsonl`` with its own questions, ``stuffing.txt``). It is skipped with a
   message when absent; ``--dev PATH`` points elsewhere.
@@ -85,10 +85,11 @@ def own_calibration(bank: dict[str, Question]) -> list[Item]:
     return out
 
 
-def own_holdout(bank: dict[str, Question]) -> list[Item]:
+def own_holdout(bank: dict[str, Question], name: str = "holdout.jsonl") -> list[Item]:
     """tests/data/grading/holdout.jsonl: answers to the 34 Flask questions the development set leaves out, written
-    by someone blind to the grader and to the key points (see HOLDOUT.md); never used to tune."""
-    path = OWN / "holdout.jsonl"
+    by someone blind to the grader and to the key points (see HOLDOUT.md); never used to tune. With ``name``
+    "dev2.jsonl": a second development set on the other 40 questions (see DEV2.md)."""
+    path = OWN / name
     if not path.exists():
         return []
     out = []
@@ -274,6 +275,9 @@ def main() -> None:
     adversarial = own_adversarial(bank)
     if adversarial:
         report("own: adversarial.yaml", adversarial, args.worst)
+    dev2 = own_holdout(bank, "dev2.jsonl")
+    if dev2:
+        report("own: dev2.jsonl", dev2, args.worst)
     holdout = own_holdout(bank)
     if holdout:
         report("own: holdout.jsonl", holdout, args.worst)
