@@ -521,7 +521,8 @@ TOPIC_MIN_POINTS = 3
 
 def _demote_topic(points: tuple[Point, ...]) -> tuple[Point, ...]:
     """Points whose phrasings do not count the question's topic words as specific ("redirect" in most points of
-    the redirect question): such a word alone never shows which point is covered."""
+    the redirect question): such a word alone never shows which point is covered, unless the phrasing writes it
+    as a call ("return redirect() from the view")."""
     if len(points) < TOPIC_MIN_POINTS:
         return points
     counts: dict[str, int] = {}
@@ -532,11 +533,15 @@ def _demote_topic(points: tuple[Point, ...]) -> tuple[Point, ...]:
     if not topic:
         return points
 
-    def demoted(ph: Phrasing) -> Phrasing:
-        strong = tuple(s and k not in topic for k, s in zip(ph.keys, ph.strong, strict=True))
+    def demoted(ph: Phrasing, text: str) -> Phrasing:
+        called = {t.key for t in tokenize(text) if t.surface.endswith("()")}  # "return redirect()": the API itself
+        strong = tuple(s and (k not in topic or k in called) for k, s in zip(ph.keys, ph.strong, strict=True))
         return dataclasses.replace(ph, strong=strong, own=tuple(k not in topic for k in ph.keys))
 
-    return tuple(dataclasses.replace(p, phrasings=tuple(map(demoted, p.phrasings))) for p in points)
+    return tuple(
+        dataclasses.replace(p, phrasings=tuple(map(demoted, p.phrasings, p.texts or (p.text,) * len(p.phrasings))))
+        for p in points
+    )
 
 
 def build_matcher(

@@ -396,7 +396,8 @@ def is_weak(key: str) -> bool:
 
 # Polarity: a negator puts the next few words of its clause in negative polarity ("no children", "never stored
 # in plain text", "not encrypted"); "instead of X" and "rather than X" negate X. A clause ends at , ; : . ! ? (
-# ) or a joining word ("and", "or", "but", ...), as the clauses of a model answer do (``derive.py``).
+# ), a dash or an arrow standing alone, or a joining word ("and", "or", "but", ...), as the clauses of a model
+# answer do (``derive.py``).
 NEGATOR_KEYS = frozenset({"not", "nothing"})
 # After these, polarity is unclear ("avoid hard-coding" = "do not hard-code", but "avoid it by locking in order"):
 # the next words are never read as positive or negative.
@@ -411,6 +412,7 @@ _CLAUSE_WORDS = frozenset(
      "then"}
 )  # fmt: skip
 _CLAUSE_END = ",;:.!?)"
+_DASHES = frozenset({"-", "--", "->", "=>", "\u2192", "\u21d2"})  # a dash or an arrow standing alone ends a clause too
 
 
 POSITIVE, NEGATED, UNCLEAR = 0, 1, 2
@@ -428,7 +430,7 @@ def negated_flags(text: str) -> tuple[list[Token], list[int]]:
     for chunk in prepare_text(text).split():
         got = _CHUNKS[chunk]
         if not got:
-            if breaks and chunk[-1] in _CLAUSE_END:
+            if breaks and (chunk[-1] in _CLAUSE_END or chunk in _DASHES):  # "not app size - extensions for the rest"
                 breaks[-1] = True
             continue
         if chunk[0] == "(" and breaks:

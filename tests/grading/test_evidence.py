@@ -380,3 +380,30 @@ def test_two_quoted_names_after_different_from_are_contrasted_and_an_ask_names_t
     assert right.passed and not right.contradictions
     swapped = grade(STACK_HEAP, "alloca lives until free() is called, while malloc is freed when the function returns")
     assert not swapped.passed and len(swapped.contradictions) == 2
+
+
+def test_a_dash_or_an_arrow_ends_the_scope_of_a_negation() -> None:
+    from bot.grading.normalize import NEGATED, POSITIVE, negated_flags
+
+    for text in ("not the app size — extensions for the rest", "not the app size -> extensions for the rest"):
+        tokens, flags = negated_flags(text)
+        polarity = {t.base: f for t, f in zip(tokens, flags, strict=True)}
+        assert polarity["size"] == NEGATED and polarity["extensions"] == POSITIVE, text
+
+
+RETRY = Question(
+    id="retry",
+    prompt="How do you make an HTTP call survive a flaky network?",
+    key_points=(
+        KeyPoint("wrap the call in retry()", ("retry() decorator",), 3.0),
+        KeyPoint("retry with exponential backoff", ("backoff between retries",), 2.0),
+        KeyPoint("retry only idempotent requests", ("retries must be safe to repeat",), 1.0),
+        KeyPoint("cap the number of retries", ("a maximum retry count",), 1.0),
+    ),
+)
+
+
+def test_a_topic_word_written_as_a_call_is_still_evidence_of_its_point() -> None:
+    g = grade(RETRY, "retry() around it, with exponential backoff")
+    assert "wrap the call in retry()" in [h.point for h in g.hits] and g.passed
+    assert not grade(RETRY, "it will retry").passed  # the topic word alone still passes nothing
