@@ -64,7 +64,7 @@ def test_scores_rank_passes_above_fails() -> None:
 
 def test_the_second_development_set_keeps_its_floors() -> None:
     """tests/data/grading/dev2.jsonl (DEV2.md): subtle wrong claims, mostly right with one false detail, are the
-    grader's weak spot (27/80 pass, labelled 0.05-0.3); terse answers pass 69/80."""
+    grader's weak spot (27/80 pass, labelled 0.05-0.3); terse answers pass 70/80."""
     bank = {q.id: q for q in load_bank(ROOT / "data" / "banks" / "flask.yaml").questions}
     rows = [json.loads(line) for line in (HOLDOUT.parent / "dev2.jsonl").read_text(encoding="utf-8").splitlines()
             if line.strip()]
