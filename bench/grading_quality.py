@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import math
 import statistics
 import sys
 from collections import defaultdict
@@ -38,6 +37,7 @@ import yaml  # noqa: E402
 from bot.bank.loader import key_points_or_raise, load_bank  # noqa: E402
 from bot.bank.models import Question  # noqa: E402
 from bot.grading import grade  # noqa: E402
+from tests.support.ranking import pearson, roc_auc, spearman  # noqa: E402
 
 PASS = 0.6
 ZERO_LABEL = 0.3  # an answer labelled at least this has something right: scoring it exactly 0 is a miss
@@ -167,39 +167,6 @@ def stuffing(dev: Path) -> dict[str, str]:
     return out
 
 
-def roc_auc(scores: list[float], positive: list[bool]) -> float:
-    """Area under the ROC curve (ties count half)."""
-    pos = [s for s, p in zip(scores, positive, strict=True) if p]
-    neg = [s for s, p in zip(scores, positive, strict=True) if not p]
-    if not pos or not neg:
-        return float("nan")
-    wins = sum((1.0 if a > b else 0.5 if a == b else 0.0) for a in pos for b in neg)
-    return wins / (len(pos) * len(neg))
-
-
-def pearson(x: list[float], y: list[float]) -> float:
-    """Pearson correlation."""
-    mx, my = statistics.fmean(x), statistics.fmean(y)
-    cov = sum((a - mx) * (b - my) for a, b in zip(x, y, strict=True))
-    den = math.sqrt(sum((a - mx) ** 2 for a in x) * sum((b - my) ** 2 for b in y))
-    return cov / den if den else float("nan")
-
-
-def _ranks(values: list[float]) -> list[float]:
-    """Average ranks."""
-    order = sorted(range(len(values)), key=values.__getitem__)
-    ranks = [0.0] * len(values)
-    i = 0
-    while i < len(order):
-        j = i
-        while j + 1 < len(order) and values[order[j + 1]] == values[order[i]]:
-            j += 1
-        for k in range(i, j + 1):
-            ranks[order[k]] = (i + j) / 2 + 1
-        i = j + 1
-    return ranks
-
-
 def report(title: str, items: list[Item], worst: int) -> list[tuple[Item, float]]:
     """Print per-kind figures and the set's AUC / Pearson; return (item, score) pairs."""
     graded = [(i, grade(i.question, i.text)) for i in items]
@@ -225,7 +192,7 @@ def report(title: str, items: list[Item], worst: int) -> list[tuple[Item, float]
         agree = statistics.fmean(((g.verdict == "pass")) == (i.label >= PASS) for i, g in graded)
         print(
             f"  AUC {auc:.3f}  Pearson {pearson(scores, labels):.3f}  Spearman "
-            f"{pearson(_ranks(scores), _ranks(labels)):.3f}  pass agreement {100 * agree:.1f}%  "
+            f"{spearman(scores, labels):.3f}  pass agreement {100 * agree:.1f}%  "
             f"MAE {statistics.fmean(abs(s - lab) for s, lab in zip(scores, labels, strict=True)):.3f}"
         )
         credited = [s for i, s in scored if i.label >= ZERO_LABEL]

@@ -15,6 +15,7 @@ from pathlib import Path
 
 from bot.bank.loader import load_bank
 from bot.grading import grade
+from tests.support.ranking import roc_auc
 
 ROOT = Path(__file__).resolve().parents[2]
 HOLDOUT = ROOT / "tests" / "data" / "grading" / "holdout.jsonl"
@@ -56,10 +57,7 @@ def test_wrong_claims_and_keyword_salads_mostly_fail() -> None:
 
 def test_scores_rank_passes_above_fails() -> None:
     rows = graded()
-    pos = [r[2] for r in rows if r[1] >= PASS]
-    neg = [r[2] for r in rows if r[1] < PASS]
-    auc = sum(1.0 if p > n else 0.5 if p == n else 0.0 for p in pos for n in neg) / (len(pos) * len(neg))
-    assert auc >= 0.92  # 0.943 measured
+    assert roc_auc([r[2] for r in rows], [r[1] >= PASS for r in rows]) >= 0.92  # 0.943 measured
 
 
 def test_the_second_development_set_keeps_its_floors() -> None:

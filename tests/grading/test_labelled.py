@@ -1,11 +1,10 @@
 """Floors on the human-labelled set in tests/data/grading/labelled.yaml (labels written before tuning).
 
-Run as a script (``python tests/grading/test_labelled.py``) to print every figure and the worst misgrades.
+Run as a module (``python -m tests.grading.test_labelled``) to print every figure and the worst misgrades.
 """
 
 from __future__ import annotations
 
-import math
 import statistics
 import sys
 from collections import defaultdict
@@ -18,6 +17,7 @@ import yaml
 from bot.bank.loader import key_points_or_raise
 from bot.bank.models import Question
 from bot.grading import grade
+from tests.support.ranking import pearson, roc_auc, spearman
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "grading" / "labelled.yaml"
 PASS = 0.6  # the default pass score: a human label >= 0.6 (0.75 or 1) is a pass
@@ -51,41 +51,6 @@ def load_items() -> list[Item]:
             g = grade(question, r["text"])
             items.append(Item(question, not question.key_points, r["kind"], float(r["label"]), r["text"], g.score))
     return items
-
-
-def roc_auc(scores: list[float], positive: list[bool]) -> float:
-    """Area under the ROC curve (Mann-Whitney U, ties count half)."""
-    pos = [s for s, p in zip(scores, positive, strict=True) if p]
-    neg = [s for s, p in zip(scores, positive, strict=True) if not p]
-    wins = sum((1.0 if a > b else 0.5 if a == b else 0.0) for a in pos for b in neg)
-    return wins / (len(pos) * len(neg))
-
-
-def _ranks(values: list[float]) -> list[float]:
-    """Average ranks (ties share their mean rank)."""
-    order = sorted(range(len(values)), key=values.__getitem__)
-    ranks = [0.0] * len(values)
-    i = 0
-    while i < len(order):
-        j = i
-        while j + 1 < len(order) and values[order[j + 1]] == values[order[i]]:
-            j += 1
-        for k in range(i, j + 1):
-            ranks[order[k]] = (i + j) / 2 + 1
-        i = j + 1
-    return ranks
-
-
-def pearson(x: list[float], y: list[float]) -> float:
-    """Pearson correlation."""
-    mx, my = statistics.fmean(x), statistics.fmean(y)
-    cov = sum((a - mx) * (b - my) for a, b in zip(x, y, strict=True))
-    return cov / math.sqrt(sum((a - mx) ** 2 for a in x) * sum((b - my) ** 2 for b in y))
-
-
-def spearman(x: list[float], y: list[float]) -> float:
-    """Spearman rank correlation."""
-    return pearson(_ranks(x), _ranks(y))
 
 
 def _band(value: float) -> str:
