@@ -980,10 +980,15 @@ def _evidence(ph: Phrasing, indices: list[int]) -> bool:
     return len(set(indices)) >= 2 or any(ph.strong[i] for i in indices)
 
 
+def _anchors_of(point: Point, k: int) -> frozenset[str]:
+    """The entities a point is about: its own, or those its k-th phrasing names."""
+    return point.anchors or (point.phrasing_anchors[k] if point.phrasing_anchors else frozenset())
+
+
 def _anchored(point: Point, k: int, at: list[int], entity_pos: list[tuple[int, str, str]]) -> bool:
     """True when the point's words follow a mention of the very thing it is about ("== checks the values"):
     the subject makes everyday words a statement of this point, not a word that could belong to any."""
-    anchors = point.anchors or (point.phrasing_anchors[k] if point.phrasing_anchors else frozenset())
+    anchors = _anchors_of(point, k)
     if not anchors or not at:
         return False
     lo = min(at)
@@ -996,7 +1001,7 @@ def _about_another(
 ) -> bool:
     """True when the point's words are said only of another thing the question contrasts and its own thing is
     never named ("a deep copy copies the nested objects" says nothing of the shallow copy's objects)."""
-    anchors = point.anchors or (point.phrasing_anchors[k] if point.phrasing_anchors else frozenset())
+    anchors = _anchors_of(point, k)
     if not anchors or not at or any(key in anchors for _, key, _ in entity_pos):
         return False
     lo = min(at)

@@ -23,11 +23,11 @@ PASS = 0.6
 
 
 @cache
-def graded() -> tuple[tuple[str, float, float, bool], ...]:
-    """(kind, label, score, passed) of every held-out answer."""
+def graded(name: str = "holdout.jsonl") -> tuple[tuple[str, float, float, bool], ...]:
+    """(kind, label, score, passed) of every answer of a labelled set (the holdout unless named)."""
     bank = {q.id: q for q in load_bank(ROOT / "data" / "banks" / "flask.yaml").questions}
     out = []
-    for line in HOLDOUT.read_text(encoding="utf-8").splitlines():
+    for line in (HOLDOUT.parent / name).read_text(encoding="utf-8").splitlines():
         if line.strip():
             row = json.loads(line)
             g = grade(bank[row["id"]], row["response"])
@@ -35,8 +35,8 @@ def graded() -> tuple[tuple[str, float, float, bool], ...]:
     return tuple(out)
 
 
-def _pass_rate(kind: str) -> float:
-    rows = [r for r in graded() if r[0] == kind]
+def _pass_rate(kind: str, name: str = "holdout.jsonl") -> float:
+    rows = [r for r in graded(name) if r[0] == kind]
     assert rows
     return sum(r[3] for r in rows) / len(rows)
 
@@ -63,11 +63,6 @@ def test_scores_rank_passes_above_fails() -> None:
 def test_the_second_development_set_keeps_its_floors() -> None:
     """tests/data/grading/dev2.jsonl (DEV2.md): subtle wrong claims, mostly right with one false detail, are the
     grader's weak spot (27/80 pass, labelled 0.05-0.3); terse answers pass 70/80."""
-    bank = {q.id: q for q in load_bank(ROOT / "data" / "banks" / "flask.yaml").questions}
-    rows = [json.loads(line) for line in (HOLDOUT.parent / "dev2.jsonl").read_text(encoding="utf-8").splitlines()
-            if line.strip()]
-    passed = {kind: [grade(bank[r["id"]], r["response"]).passed for r in rows if r["kind"] == kind]
-              for kind in ("terse_correct", "wrong_claim", "partial")}
-    assert sum(passed["terse_correct"]) >= 0.82 * len(passed["terse_correct"])
-    assert sum(passed["wrong_claim"]) <= 0.40 * len(passed["wrong_claim"])
-    assert sum(passed["partial"]) <= 0.20 * len(passed["partial"])
+    assert _pass_rate("terse_correct", "dev2.jsonl") >= 0.82
+    assert _pass_rate("wrong_claim", "dev2.jsonl") <= 0.40
+    assert _pass_rate("partial", "dev2.jsonl") <= 0.20
