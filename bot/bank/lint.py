@@ -14,6 +14,10 @@ fails on warnings too):
 - warning: an ``ask:`` (the interviewer's follow-up for a point) that gives the point away: it repeats the
   point's words in order, contains every specific word of the point, or names the point's one number or code
   name ("Why does redirect() answer 302?");
+- error: a ``wrong:`` phrasing (a false claim about the point) with no content word, spanning more than one
+  clause (one claim per phrasing), or that the question's own model answer or any of its key points' phrasings
+  would state (it would fail correct answers);
+- warning: a ``wrong:`` phrasing of one everyday word (it flags every answer that uses the word);
 - warning, with ``strict`` only (``check --strict``): an authored key point without an ``ask:``, so the
   interview falls back to a template follow-up.
 """
@@ -32,7 +36,8 @@ import yaml
 
 from bot.bank.models import Bank, KeyPoint, Question
 from bot.grading.keypoints import contrasted_things, names_any, phrasing_words
-from bot.grading.normalize import TOKEN_PATTERN, key_of, tokenize, zipf_of
+from bot.grading.normalize import TOKEN_PATTERN, is_weak, key_of, negated_flags, tokenize, zipf_of
+from bot.grading.wrong import clause_ids, find_wrong, wrong_claim
 
 logger = logging.getLogger(__name__)
 
@@ -50,6 +55,7 @@ COMMON_SHARE = 0.1  # a word in the material of this share of a bank's questions
 COMMON_MIN_QUESTIONS = 3
 COMMON_MIN_ZIPF = 3.0  # an English word (once per million words or more), not a product name
 ASK_LINE = -1  # the phrasing index under which _lines keeps a key point's ask: line
+WRONG_LINE = -1000  # _lines keeps wrong: phrasing w of a point under phrasing index WRONG_LINE - w
 _CODE_OR_NUMBER = re.compile(r"\d|[._@]|\(\)")  # a word that is a number or a code name (302, url_for, @app.route)
 
 
@@ -97,6 +103,10 @@ def _lines(path: Path | None) -> dict[tuple[str, int, int], int]:
             ask = _get(pnode, "ask")
             if ask is not None:
                 out[(qid.value, k, ASK_LINE)] = ask.start_mark.line + 1
+            wrong = _get(pnode, "wrong")
+            if isinstance(wrong, yaml.SequenceNode):
+                for w, wnode in enumerate(wrong.value):
+                    out[(qid.value, k, WRONG_LINE - w)] = wnode.start_mark.line + 1
     return out
 
 
@@ -164,6 +174,33 @@ def _contrast_issues(question: Question, point: KeyPoint, things: frozenset[str]
         )
 
 
+def _wrong_issues(question: Question, text: str) -> Iterator[tuple[Level, str]]:
+    """Findings about one ``wrong:`` phrasing (a false claim the grader reads as contradicting the point)."""
+    claim = wrong_claim(0, text)
+    if claim is None:
+        yield "error", f"wrong phrasing {text!r} has no content word: the grader could never find it"
+        return
+    tokens, _ = negated_flags(text)
+    if len(set(clause_ids(text, tokens))) > 1:
+        yield "error", (
+            f"wrong phrasing {text!r} spans more than one clause (a comma, 'and', 'but'...): it is matched within "
+            "one clause of an answer, so write one false claim per phrasing"
+        )
+        return
+    material = [("the model answer", question.answer)] if question.answer.strip() else []
+    material += [(f"the phrasing {p!r}", p) for kp in question.key_points for p in kp.phrasings]
+    for where, said in material:
+        said_tokens, flags = negated_flags(said)
+        if find_wrong((claim,), said, said_tokens, flags):
+            yield "error", (
+                f"wrong phrasing {text!r} is stated by {where}: it would fail correct answers; name the false "
+                "claim more exactly"
+            )
+            return
+    if len(claim.words) == 1 and is_weak(claim.words[0][0]):
+        yield "warning", f"wrong phrasing {text!r} is one everyday word: it flags every answer that uses it"
+
+
 def _ask_issues(question: Question, point: KeyPoint, *, strict: bool) -> Iterator[tuple[Level, str]]:
     """Findings about a key point's ``ask:`` (the loader already checked it is a question of 200 characters)."""
     if not point.ask:
@@ -202,6 +239,10 @@ def lint_bank(bank: Bank, *, strict: bool = False) -> list[LintIssue]:
             for level, message in _ask_issues(q, point, strict=strict):
                 line = lines.get((q.id, k, ASK_LINE)) or lines.get((q.id, k, 0), q.line)
                 issues.append(LintIssue(path, line, q.id, level, message))
+            for w, text in enumerate(point.wrong):
+                for level, message in _wrong_issues(q, text):
+                    line = lines.get((q.id, k, WRONG_LINE - w)) or lines.get((q.id, k, 0), q.line)
+                    issues.append(LintIssue(path, line, q.id, level, message))
     issues.sort(key=lambda i: i.line)
     logger.debug("linted %s: %d finding(s)", path, len(issues))
     return issues

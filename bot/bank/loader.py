@@ -24,7 +24,7 @@ logger = logging.getLogger(__name__)
 
 BANK_KEYS = ("name", "title", "description", "sources", "pass_score", "questions")
 QUESTION_KEYS = ("id", "topic", "difficulty", "prompt", "answer", "key_points", "short_answers", "source")
-KEY_POINT_KEYS = ("point", "accept", "weight", "ask")
+KEY_POINT_KEYS = ("point", "accept", "weight", "ask", "wrong")
 MAX_ASK_CHARS = 200
 NAME_RE = re.compile(r"^[a-z0-9][a-z0-9_-]{0,31}$")
 ID_RE = re.compile(r"^[a-z0-9][a-z0-9_.-]{0,63}$")
@@ -157,6 +157,7 @@ def _parse_key_point(r: _Reader, node: yaml.Node, qid: str) -> KeyPoint | None:
         return None
     text = r.text(fields["point"][1], "a key point", qid)
     accept = r.texts(fields["accept"][1], "accept", qid) if "accept" in fields else ()
+    wrong = r.texts(fields["wrong"][1], "wrong", qid) if "wrong" in fields else ()
     weight = 1.0
     if "weight" in fields:
         parsed = r.number(fields["weight"][1], "weight", 0.1, 100.0, qid)
@@ -170,11 +171,11 @@ def _parse_key_point(r: _Reader, node: yaml.Node, qid: str) -> KeyPoint | None:
             r.issue(fields["ask"][1], "ask must be a question (end it with '?')", qid)
         elif len(ask) > MAX_ASK_CHARS:
             r.issue(fields["ask"][1], f"ask is {len(ask)} characters; keep it to {MAX_ASK_CHARS} or fewer", qid)
-    return KeyPoint(text, accept, weight, ask) if text else None
+    return KeyPoint(text, accept, weight, ask, wrong) if text else None
 
 
 def parse_key_points(raw: object, qid: str = "cli") -> tuple[tuple[KeyPoint, ...], tuple[BankIssue, ...]]:
-    """Key points from decoded data (strings or ``{point, accept, weight, ask}`` mappings), by the bank's rules.
+    """Key points from decoded data (strings or ``{point, accept, weight, ask, wrong}`` mappings), by the bank's rules.
 
     The data goes through the same parser as a bank file (as JSON text, which YAML reads), so ``grade`` and
     ``check`` accept and refuse the same key points with the same messages. Returns the points and the issues.

@@ -20,6 +20,7 @@ class KeyPoint:
     accept: tuple[str, ...] = ()
     weight: float = 1.0
     ask: str = ""  # the question an interviewer asks to draw this point out (a follow-up or a hint)
+    wrong: tuple[str, ...] = ()  # false claims about this point that interviewers hear: stating one contradicts it
 
     @property
     def phrasings(self) -> tuple[str, ...]:

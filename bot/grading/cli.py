@@ -1,12 +1,12 @@
 """``python -m bot grade [FILE]``: grade JSON lines so bank authors can calibrate on sample answers.
 
 Each input line is an object with ``prompt`` and ``response`` (strings, required), at least one of
-``model_answer`` (string), ``key_points`` (strings or ``{point, accept: [...], weight, ask}`` mappings, read by
-the bank loader's parser with the same rules as ``check``) and ``short_answers`` (strings), and optionally
-``pass_score`` (0..1). Each output line is the input object plus ``"grade": {"score", "verdict", "passed",
-"hits": [{"point", "matched", "credit"}], "misses", "contradictions": [{"point", "said", "expected"}]}``. Other
-fields (ids, labels) pass through untouched. A bad line is reported on stderr with its line number and the
-run goes on; the exit code is 1 if any line was bad, else 0 (2 when the file cannot be read).
+``model_answer`` (string), ``key_points`` (strings or ``{point, accept: [...], weight, ask, wrong: [...]}``
+mappings, read by the bank loader's parser with the same rules as ``check``) and ``short_answers`` (strings),
+and optionally ``pass_score`` (0..1). Each output line is the input object plus ``"grade": {"score", "verdict",
+"passed", "hits": [{"point", "matched", "credit"}], "misses", "contradictions": [{"point", "said",
+"expected"}]}``. Other fields (ids, labels) pass through untouched. A bad line is reported on stderr with its
+line number and the run goes on; the exit code is 1 if any line was bad, else 0 (2 when the file cannot be read).
 """
 
 from __future__ import annotations

@@ -17,7 +17,8 @@ Algorithm (pure, deterministic; everything about a question is prepared once and
    it earns ``WEAK_ONLY_CREDIT`` of that and is never a hit. Coverage C = weighted mean of credits.
 4. Contradictions (``keypoints.cover``): a different number or an opposite word (before/after) where the point
    is stated, its denied word said the other way round, a sequence out of order, or its fact said about the
-   other thing the question contrasts (a swap, confirmed when the rival's own fact is displaced or unsaid).
+   other thing the question contrasts (a swap, confirmed when the rival's own fact is displaced or unsaid),
+   or a false claim the bank names for the point (its ``wrong:`` phrasings, see ``wrong.py``).
    A contradicted point earns nothing, is listed in ``misses`` and in ``contradictions`` (what was said, what
    is right), and costs ``CONTRADICTION_COST`` of its weight more.
 5. Model-answer route (authored key points only): the same matcher also covers the clauses of the model
@@ -58,6 +59,7 @@ from bot.grading.keypoints import (
 )
 from bot.grading.normalize import NEGATOR_KEYS, Token, negated_flags, token_weight
 from bot.grading.short import ShortAnswer, match_short, prepare_short
+from bot.grading.wrong import WrongClaim, find_wrong, wrong_claims
 
 __all__ = [
     "ANSWER_ROUTE_POWER",
@@ -137,6 +139,8 @@ class _Prepared:
     short_label: str
     saturation: float
     claims: bool  # the prompt asks for statements, not for names (a list of terms is not an answer)
+    wrong: tuple[WrongClaim, ...] = ()  # the false claims the bank names for its points (``wrong:``)
+    wrong_of: tuple[str, ...] = ()  # the text of the point each claim index refers to
 
 
 def key_points_of(question: Question) -> tuple[KeyPoint, ...]:
@@ -162,7 +166,10 @@ def _prepare(question: Question) -> _Prepared:
     short = prepare_short(question.short_answers)
     label = question.short_answers[0] if question.short_answers else ""
     saturation = 1.0 if question.key_points else DERIVED_SATURATION
-    return _Prepared(matcher, short, label, saturation, _asks_for_claims(question.prompt))
+    wrong = wrong_claims(tuple(kp.wrong for kp in points))
+    return _Prepared(
+        matcher, short, label, saturation, _asks_for_claims(question.prompt), wrong, tuple(kp.text for kp in points)
+    )
 
 
 def _verdict(score: float, pass_score: float) -> Verdict:
@@ -254,8 +261,18 @@ def _grade(question: Question, response: str, trace: list[str] | None) -> Grade:
     misses: list[str] = []
     contradictions: list[Contradiction] = []
     total = weighted = contradicted = 0.0
+    stated = {prepared.wrong_of[i]: found for i, found in find_wrong(prepared.wrong, text, tokens, flags).items()}
     for pm in coverage.points:
         total += pm.weight
+        claim = stated.get(pm.text)
+        if claim is not None:
+            said, wrong = claim
+            contradictions.append(Contradiction(pm.text, said, pm.text))
+            contradicted += pm.weight
+            misses.append(pm.text)
+            if trace is not None:
+                trace.append(f"✗ {pm.text} (weight {pm.weight:g}): you said {said!r}, a known false claim ({wrong!r})")
+            continue
         if pm.contradiction is not None:
             said, expected = pm.contradiction
             contradictions.append(Contradiction(pm.text, said, expected))

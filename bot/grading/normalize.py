@@ -30,6 +30,7 @@ __all__ = [
     "STOPWORDS",
     "TOKEN_PATTERN",
     "Token",
+    "chunk_tokens",
     "is_media_type",
     "is_number",
     "is_vague",
@@ -324,6 +325,11 @@ def _make_token(surface: str) -> Token:
 
 
 _CHUNKS = _ChunkTokens()
+
+
+def chunk_tokens(chunk: str) -> tuple[Token, ...]:
+    """The tokens of one whitespace-free chunk of ``prepare_text`` output (memoised)."""
+    return _CHUNKS[chunk]
 
 
 def tokenize(text: str) -> list[Token]:

@@ -142,7 +142,7 @@ def draft_mapping(draft: Draft, qid: str) -> dict[str, Any]:
 def key_point_mapping(kp: KeyPoint, extra_accept: Sequence[str] = ()) -> str | dict[str, Any]:
     """A key point as YAML: plain text when it has nothing else, else a mapping (extra phrasings appended)."""
     accept = list(dict.fromkeys([*kp.accept, *extra_accept]))
-    if not accept and kp.weight == 1.0 and not kp.ask:
+    if not accept and kp.weight == 1.0 and not kp.ask and not kp.wrong:
         return kp.text
     out: dict[str, Any] = {"point": kp.text}
     if accept:
@@ -151,6 +151,8 @@ def key_point_mapping(kp: KeyPoint, extra_accept: Sequence[str] = ()) -> str | d
         out["weight"] = int(kp.weight) if kp.weight.is_integer() else kp.weight
     if kp.ask:
         out["ask"] = kp.ask
+    if kp.wrong:
+        out["wrong"] = list(kp.wrong)
     return out
 
 

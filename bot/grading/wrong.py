@@ -1,0 +1,143 @@
+"""False claims a bank names for a key point (its ``wrong:`` phrasings), found in a response.
+
+A lexical grader cannot know that ``redirect()`` answers 302 and not 301, or that Flask signs the session cookie
+but does not encrypt it; the bank's authors can. A key point may list short phrasings of false claims that
+interviewers hear ("301 by default", "session is encrypted", "app.add_blueprint"). A response states one when
+all of the phrasing's content words (Snowball stems, stopwords dropped, the prompt's words kept) occur in one
+clause of it, close together, each with the polarity it has in the phrasing: "Flask does not encrypt the
+session" does not state "session is encrypted", and a word whose polarity is unclear ("instead of", "avoid")
+never matches. Matching is exact (no typo tolerance, no synonyms): a false claim must be said, not guessed at.
+A dotted code name matches by any dotted tail (``@app.before_first_request`` states ``before_first_request``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+
+from bot.grading.normalize import NEGATOR_KEYS, Token, chunk_tokens, key_of, negated_flags, prepare_text
+
+__all__ = ["WrongClaim", "clause_ids", "find_wrong", "wrong_claim", "wrong_claims"]
+
+SPAN_SLACK = 3  # a claim's words may spread over its own length in tokens plus this many
+
+
+@dataclass(frozen=True, slots=True)
+class WrongClaim:
+    """One false claim of a key point, ready to match: its text and content words as (key, polarity)."""
+
+    point: int  # index of the key point in the question's points
+    text: str
+    words: tuple[tuple[str, int], ...]
+    length: int  # tokens of the phrasing, stopwords included
+
+
+def wrong_claim(point: int, text: str) -> WrongClaim | None:
+    """The claim of one ``wrong:`` phrasing, or None when no content word is left (the linter reports it)."""
+    tokens, flags = negated_flags(text)
+    pairs = zip(tokens, flags, strict=True)
+    words = tuple(dict.fromkeys((tok.key, flag) for tok, flag in pairs if not tok.stop and tok.key not in NEGATOR_KEYS))
+    if not words:
+        return None
+    return WrongClaim(point, text, words, len(tokens))
+
+
+@lru_cache(maxsize=1024)
+def wrong_claims(phrasings: tuple[tuple[str, ...], ...]) -> tuple[WrongClaim, ...]:
+    """The claims of every point's ``wrong:`` phrasings (``phrasings[i]`` belongs to point i)."""
+    return tuple(
+        claim for i, texts in enumerate(phrasings) for text in texts if (claim := wrong_claim(i, text)) is not None
+    )
+
+
+# Clause breaks: punctuation that ends a clause, an opening bracket, a dash or arrow standing alone, a joining word.
+_CLAUSE_END = ",;:.!?)]"
+_DASHES = frozenset({"-", "--", "->", "=>", "\u2192", "\u21d2", "\u2014", "\u2013"})
+_CLAUSE_WORDS = frozenset(
+    {"and", "or", "but", "while", "whereas", "although", "though", "so", "because", "however", "yet", "otherwise",
+     "then", "unlike", "instead", "rather", "except", "vs", "versus"}
+)  # fmt: skip
+
+
+def clause_ids(text: str, tokens: list[Token]) -> list[int]:
+    """Per token of ``tokenize(text)``, the number of the clause it belongs to."""
+    ids: list[int] = []
+    clause = 0
+    for chunk in prepare_text(text).split():
+        got = chunk_tokens(chunk)
+        if chunk[0] in "([" or chunk in _DASHES:
+            clause += 1
+        for tok in got:
+            if tok.base in _CLAUSE_WORDS:
+                clause += 1
+            ids.append(clause)
+        if chunk[-1] in _CLAUSE_END:
+            clause += 1
+    return ids if len(ids) == len(tokens) else [0] * len(tokens)
+
+
+def _keys_of(tok: Token) -> tuple[str, ...]:
+    """The keys a response token can match: its own, and for a dotted code name each dotted tail's."""
+    name = tok.surface.casefold().lstrip("@")
+    if "." not in name.strip("."):
+        return (tok.key,)
+    parts = name.strip(".").split(".")
+    tails = (key_of(".".join(parts[i:]))[1] for i in range(1, len(parts)))
+    return (tok.key, *tails)
+
+
+def find_wrong(
+    claims: tuple[WrongClaim, ...], text: str, tokens: list[Token], flags: list[int]
+) -> dict[int, tuple[str, str]]:
+    """Points whose false claim the response states: point index → (the response's words, the claim)."""
+    if not claims:
+        return {}
+    where: dict[tuple[str, int], list[int]] = {}
+    for i, (tok, flag) in enumerate(zip(tokens, flags, strict=True)):
+        if tok.stop:
+            continue
+        for key in _keys_of(tok):
+            where.setdefault((key, flag), []).append(i)
+    found: dict[int, tuple[str, str]] = {}
+    clauses: list[int] | None = None
+    for claim in claims:
+        if claim.point in found or any(word not in where for word in claim.words):
+            continue
+        if clauses is None:
+            clauses = clause_ids(text, tokens)
+        span = _span(claim, where, clauses)
+        if span is not None:
+            start, end = span
+            found[claim.point] = (" ".join(t.surface for t in tokens[start : end + 1]), claim.text)
+    return found
+
+
+def _span(
+    claim: WrongClaim, where: dict[tuple[str, int], list[int]], clauses: list[int]
+) -> tuple[int, int] | None:
+    """The narrowest run of one clause holding every word of the claim, if it is close enough."""
+    events = sorted((pos, n) for n, word in enumerate(claim.words) for pos in where[word])
+    need = len(claim.words)
+    limit = claim.length + SPAN_SLACK
+    count: dict[int, int] = {}
+    best: tuple[int, int] | None = None
+    lo = 0
+    for hi, (pos, n) in enumerate(events):
+        while lo < hi and clauses[events[lo][0]] != clauses[pos]:  # a window never crosses a clause break
+            _drop(count, events[lo][1])
+            lo += 1
+        count[n] = count.get(n, 0) + 1
+        while len(count) == need:
+            start = events[lo][0]
+            if pos - start < limit and (best is None or pos - start < best[1] - best[0]):
+                best = (start, pos)
+            _drop(count, events[lo][1])
+            lo += 1
+    return best
+
+
+def _drop(count: dict[int, int], n: int) -> None:
+    """Remove one occurrence of word ``n`` from a window's counts."""
+    count[n] -= 1
+    if not count[n]:
+        del count[n]
