@@ -66,6 +66,8 @@ _CHAR_MAP = str.maketrans(
 _NEG_CONTRACTION = re.compile(r"(?i)\b(can|won|shan)'t\b|n't\b")
 _CONTRACTED = {"won": "will", "shan": "shall"}
 _THOUSANDS = re.compile(r"(?<=\d),(?=\d{3}\b)")
+_WITHOUT = re.compile(r"(?i)(?<![\w/])w/o(?![\w/])")
+_WITH = re.compile(r"(?i)(?<![\w/])w/(?=\s|$)")
 # A token: optional decorator @, word characters joined by '.' or '_' (dotted names, IPs, decimals), an
 # optional call "()" or a "++"/"#" suffix (C++, C#); comparison operators (== != === <= >=); media types
 # (application/json, text/html: one token, where "json" alone is often the question's word). Everything else
@@ -303,6 +305,9 @@ def prepare_text(text: str) -> str:
         )
     if "," in text:
         text = _THOUSANDS.sub("", text)
+    if "/" in text:  # chat shorthand: "w/o a server", "w/ TESTING=True"
+        text = _WITHOUT.sub(" without ", text)
+        text = _WITH.sub(" with ", text)
     return text
 
 

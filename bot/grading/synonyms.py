@@ -75,7 +75,7 @@ move travel
 identify recognize recognise
 previous prior preceding
 tell inform
-function fn func
+function fn fns func
 connection conn
 parameter param params
 argument arg args
@@ -90,6 +90,24 @@ message msg
 variable var
 primary pk
 foreign fk
+request req
+response resp
+context ctx
+different diff
+implementation impl
+reference ref
+object obj
+attribute attr
+directory dir
+temporary temp tmp
+template tmpl tpl
+documentation docs
+specification spec
+administrator admin
+development dev
+production prod
+package pkg
+library lib
 """
 
 GROUPS: tuple[tuple[str, ...], ...] = tuple(tuple(line.split()) for line in _TABLE.strip().splitlines())

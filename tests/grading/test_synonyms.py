@@ -102,3 +102,26 @@ def test_no_synonym_when_the_material_uses_both_words() -> None:
     assert _credit(CONTRAST, "A database keeps data durably.", point) < _credit(
         CONTRAST, "A database stores data durably.", point
     )
+
+
+CHAT = Question(
+    id="chat",
+    prompt="How do you exercise a web app in tests?",
+    answer="A test client sends requests to the application without a running server.",
+    key_points=(KeyPoint("the client sends requests without a running server", weight=2),
+                KeyPoint("assert on the response")),
+)  # fmt: skip
+
+
+def test_chat_shorthand_counts_as_the_words_it_stands_for() -> None:
+    """'reqs' and 'resp' are requests and response; 'w/o' is 'without', with its negation."""
+    point = "the client sends requests without a running server"
+    assert _credit(CHAT, "client sends reqs w/o a running server", point) == pytest.approx(
+        _credit(CHAT, "client sends requests without a running server", point)
+    )
+    assert _credit(CHAT, "client sends reqs w/ a running server", point) < _credit(
+        CHAT, "client sends reqs w/o a running server", point
+    )
+    assert _credit(CHAT, "then assert on resp", "assert on the response") == pytest.approx(
+        _credit(CHAT, "then assert on the response", "assert on the response")
+    )
