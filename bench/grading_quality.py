@@ -4,6 +4,8 @@ Sets measured (each printed separately):
 
 - the project's own labelled data in ``tests/data/grading`` (``labelled.yaml``, ``flask_calibration.jsonl``,
   ``adversarial.yaml``, ``dev2.jsonl``, ``holdout.jsonl`` and ``short_answers.yaml``);
+- each set with its own questions again with the key points removed ("model answer only"): the points are then
+  derived from the model answer's clauses, as for a corpus that gives only a reference answer;
 - the independent development set ``../shared/grading-dev`` next to the project (``flask.jsonl`` graded against
   ``data/banks/flask.yaml``, ``general.jsonl`` with its own questions, ``stuffing.txt``). It is skipped with a
   message when absent; ``--dev PATH`` points elsewhere.
@@ -26,7 +28,7 @@ import statistics
 import sys
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -157,6 +159,12 @@ def dev_general(dev: Path) -> list[Item]:
     return out
 
 
+def model_answer_only(items: list[Item]) -> list[Item]:
+    """The items with their questions' key points removed, so points are derived from the model answer alone
+    (as for an external corpus that gives only a reference answer)."""
+    return [Item(replace(i.question, key_points=()), i.kind, i.label, i.text) for i in items if i.question.answer]
+
+
 def stuffing(dev: Path) -> dict[str, str]:
     """grading-dev/stuffing.txt: name → text."""
     blocks = (dev / "stuffing.txt").read_text(encoding="utf-8").split("\n---\n")
@@ -238,6 +246,7 @@ def main() -> None:
     labelled = own_labelled()
     report("own: labelled.yaml", labelled, args.worst)
     cross("labelled", labelled)
+    report("own: labelled.yaml, model answer only (key points derived)", model_answer_only(labelled), 0)
     report("own: flask_calibration.jsonl", own_calibration(bank), args.worst)
     adversarial = own_adversarial(bank)
     if adversarial:
@@ -261,6 +270,7 @@ def main() -> None:
     cross("flask", flask)
     report("grading-dev: general.jsonl", general, args.worst)
     cross("general", general)
+    report("grading-dev: general.jsonl, model answer only (key points derived)", model_answer_only(general), 0)
     report("grading-dev: both", flask + general, 0)
     texts = stuffing(args.dev)
     print("\n== stuffing")

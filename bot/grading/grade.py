@@ -85,7 +85,8 @@ REFERENCE_SATURATION = 0.8
 BLEND = 0.7
 HIT_CREDIT = 0.5
 ANSWER_ROUTE_POWER = 2.0  # the model-answer route: (coverage of the model answer's clauses) ** this
-DERIVED_SATURATION = 0.7  # share of a model answer's own clauses that earns full marks (derived points only)
+DERIVED_SATURATION = 0.5  # least share of a model answer's own clauses that earns full marks (derived points only)
+DERIVED_FULL_CLAUSES = 2.0  # clauses of a model answer whose worth earns full marks (derived points only)
 CONTRADICTION_COST = 0.5  # a contradicted point costs its weight plus this share of it (beyond an omission)
 FOCUS_FREE_WORDS = 30  # content words matching nothing of the question that an answer may carry at no cost
 FOCUS_POWER = 1.0  # beyond that, the score is multiplied by (FOCUS_FREE_WORDS / those words) ** FOCUS_POWER
@@ -165,11 +166,17 @@ def _prepare(question: Question) -> _Prepared:
         matcher = None
     short = prepare_short(question.short_answers)
     label = question.short_answers[0] if question.short_answers else ""
-    saturation = 1.0 if question.key_points else DERIVED_SATURATION
+    saturation = 1.0 if question.key_points else derived_saturation(len(points))
     wrong = wrong_claims(tuple(kp.wrong for kp in points))
     return _Prepared(
         matcher, short, label, saturation, _asks_for_claims(question.prompt), wrong, tuple(kp.text for kp in points)
     )
+
+
+def derived_saturation(points: int) -> float:
+    """Share of a model answer's clauses that earns full marks: a one-minute answer states about
+    ``DERIVED_FULL_CLAUSES`` of them, and never less than ``DERIVED_SATURATION`` of a long answer."""
+    return min(1.0, max(DERIVED_SATURATION, DERIVED_FULL_CLAUSES / max(1, points)))
 
 
 def _verdict(score: float, pass_score: float) -> Verdict:

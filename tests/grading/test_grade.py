@@ -9,6 +9,7 @@ import pytest
 
 from bot.bank.models import KeyPoint, Question
 from bot.grading import Grade, Hit, grade
+from bot.grading.grade import key_points_of
 
 grade_module = sys.modules["bot.grading.grade"]
 
@@ -210,6 +211,32 @@ def test_questions_with_only_a_model_answer_grade_on_derived_points() -> None:
     assert good.verdict == "pass" and bad.verdict == "fail"
     assert bad.score < half.score < good.score
     assert good.hits and all(h.point for h in good.hits)
+
+
+GIL = Question(
+    id="gil",
+    prompt="What is the GIL in CPython?",
+    answer=(
+        "The global interpreter lock is a mutex inside CPython. Only one thread executes Python bytecode at a time. "
+        "It keeps reference counting safe without fine-grained locks. CPU-bound threads therefore gain no speed "
+        "from more cores, while I/O-bound threads still overlap because the lock is released while waiting. "
+        "For CPU work, use multiprocessing or a C extension that releases the lock."
+    ),
+)
+
+
+def test_a_one_minute_answer_to_a_long_model_answer_passes_on_derived_points() -> None:
+    """A long model answer has many clauses; a good short answer states two or three of them and passes,
+    while one clause alone does not, and a two-clause model answer still needs both."""
+    assert len(key_points_of(GIL)) >= 6
+    one = grade(GIL, "it is a mutex")
+    for text in ("only one thread runs bytecode at a time, so CPU-bound threads gain nothing from extra cores",
+                 "one thread at a time runs python bytecode; use multiprocessing for CPU work",
+                 "a lock: one thread executes bytecode at once, I/O-bound threads still overlap"):
+        terse = grade(GIL, text)
+        assert terse.passed, (text, terse.score)
+        assert not one.passed and one.score < terse.score
+    assert not grade(MAIN_GUARD, "the code runs when you execute the file directly").passed
 
 
 def test_short_answers_pass_exactly_and_fail_otherwise() -> None:
