@@ -59,7 +59,7 @@ from bot.grading.keypoints import (
 )
 from bot.grading.normalize import NEGATOR_KEYS, Token, negated_flags, token_weight
 from bot.grading.short import ShortAnswer, match_short, prepare_short
-from bot.grading.wrong import WrongClaim, find_wrong, wrong_claims
+from bot.grading.wrong import WrongClaim, find_wrong, unstated, wrong_claims
 
 __all__ = [
     "ANSWER_ROUTE_POWER",
@@ -168,6 +168,8 @@ def _prepare(question: Question) -> _Prepared:
     label = question.short_answers[0] if question.short_answers else ""
     saturation = 1.0 if question.key_points else derived_saturation(len(points))
     wrong = wrong_claims(tuple(kp.wrong for kp in points))
+    if wrong:  # a phrasing accepted on appeal may state a listed false claim: the moderator's decision wins
+        wrong = unstated(wrong, (question.answer, *(p for kp in points for p in kp.phrasings)))
     return _Prepared(
         matcher, short, label, saturation, _asks_for_claims(question.prompt), wrong, tuple(kp.text for kp in points)
     )

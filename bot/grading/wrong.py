@@ -17,7 +17,7 @@ from functools import lru_cache
 
 from bot.grading.normalize import NEGATOR_KEYS, Token, chunk_tokens, key_of, negated_flags, prepare_text
 
-__all__ = ["WrongClaim", "clause_ids", "find_wrong", "wrong_claim", "wrong_claims"]
+__all__ = ["WrongClaim", "clause_ids", "find_wrong", "unstated", "wrong_claim", "wrong_claims"]
 
 SPAN_SLACK = 3  # a claim's words may spread over its own length in tokens plus this many
 
@@ -48,6 +48,18 @@ def wrong_claims(phrasings: tuple[tuple[str, ...], ...]) -> tuple[WrongClaim, ..
     return tuple(
         claim for i, texts in enumerate(phrasings) for text in texts if (claim := wrong_claim(i, text)) is not None
     )
+
+
+def unstated(claims: tuple[WrongClaim, ...], material: tuple[str, ...]) -> tuple[WrongClaim, ...]:
+    """The claims that no text of the question's own material (model answer, phrasings) states.
+
+    ``check`` refuses such a claim in a bank file; a phrasing accepted later on appeal can still state one, and
+    then the moderator's decision wins over the bank's list.
+    """
+    if not claims:
+        return claims
+    texts = [(text, *negated_flags(text)) for text in material]
+    return tuple(claim for claim in claims if not any(find_wrong((claim,), *text) for text in texts))
 
 
 # Clause breaks: punctuation that ends a clause, an opening bracket, a dash or arrow standing alone, a joining word.

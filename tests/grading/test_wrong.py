@@ -150,3 +150,15 @@ def test_lint_refuses_an_empty_or_two_clause_wrong_phrasing_and_warns_on_one_eve
     assert ":13:" in two and "error" in two and "one clause" in two
     (weak,) = [f for f in findings if "'page'" in f]
     assert ":14:" in weak and "warning" in weak and "everyday word" in weak
+
+
+def test_a_phrasing_accepted_on_appeal_overrides_a_listed_false_claim() -> None:
+    """A moderator accepted "by default the redirect is permanent" for the point (an overlay phrasing): the
+    bank's false claim that it states no longer counts against answers, the other one still does."""
+    from bot.bank.overlay import apply_overlay
+
+    taught = apply_overlay(REDIRECT, {"status 302 unless told otherwise": ["by default the redirect is permanent"]})
+    text = "return redirect(url_for('login')); by default the redirect is permanent"
+    assert _stated(REDIRECT, text) == ["status 302 unless told otherwise"]
+    assert _stated(taught, text) == []
+    assert _stated(taught, "return redirect(url_for('login')); 301 by default") == ["status 302 unless told otherwise"]
