@@ -6,7 +6,8 @@ interviewers hear ("301 by default", "session is encrypted", "app.add_blueprint"
 all of the phrasing's content words (Snowball stems, stopwords dropped, the prompt's words kept) occur in one
 clause of it, close together, each with the polarity it has in the phrasing: "Flask does not encrypt the
 session" does not state "session is encrypted", and a word whose polarity is unclear ("instead of", "avoid")
-never matches. Matching is exact (no typo tolerance, no synonyms): a false claim must be said, not guessed at.
+never matches. Words match exactly or through a near-synonym (``synonyms.py``: "executes" states "runs"), never
+through a typo: a false claim must be said, not guessed at.
 A dotted code name matches by any dotted tail (``@app.before_first_request`` states ``before_first_request``).
 """
 
@@ -16,6 +17,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from bot.grading.normalize import NEGATOR_KEYS, Token, chunk_tokens, key_of, negated_flags, prepare_text
+from bot.grading.synonyms import group_of
 
 __all__ = ["WrongClaim", "clause_ids", "find_wrong", "unstated", "wrong_claim", "wrong_claims"]
 
@@ -89,10 +91,11 @@ def clause_ids(text: str, tokens: list[Token]) -> list[int]:
 
 
 def _keys_of(tok: Token) -> tuple[str, ...]:
-    """The keys a response token can match: its own, and for a dotted code name each dotted tail's."""
+    """The keys a response token can match: its own and its near-synonyms', and for a dotted code name each
+    dotted tail's."""
     name = tok.surface.casefold().lstrip("@")
     if "." not in name.strip("."):
-        return (tok.key,)
+        return tuple(group_of(tok.key))
     parts = name.strip(".").split(".")
     tails = (key_of(".".join(parts[i:]))[1] for i in range(1, len(parts)))
     return (tok.key, *tails)

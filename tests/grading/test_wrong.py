@@ -162,3 +162,12 @@ def test_a_phrasing_accepted_on_appeal_overrides_a_listed_false_claim() -> None:
     assert _stated(REDIRECT, text) == ["status 302 unless told otherwise"]
     assert _stated(taught, text) == []
     assert _stated(taught, "return redirect(url_for('login')); 301 by default") == ["status 302 unless told otherwise"]
+
+
+def test_a_near_synonym_states_the_claim_but_a_typo_does_not() -> None:
+    claim = wrong_claim(0, "Nginx runs the Python code")
+    assert claim is not None
+    for text, expected in (("Nginx executes the Python app code", {0}), ("Nginx rns the Python code", set()),
+                           ("Gunicorn runs the Python code behind Nginx", set())):
+        tokens, flags = negated_flags(text)
+        assert set(find_wrong((claim,), text, tokens, flags)) == expected, text
