@@ -4,7 +4,8 @@ A lexical grader cannot know that ``redirect()`` answers 302 and not 301, or tha
 but does not encrypt it; the bank's authors can. A key point may list short phrasings of false claims that
 interviewers hear ("301 by default", "session is encrypted", "app.add_blueprint"). A response states one when
 all of the phrasing's content words (Snowball stems, stopwords dropped, the prompt's words kept) occur in one
-clause of it, close together, each with the polarity it has in the phrasing: "Flask does not encrypt the
+clause of it, close together (in the phrasing's order when it has three or more), each with the polarity it
+has in the phrasing: "Flask does not encrypt the
 session" does not state "session is encrypted", and a word whose polarity is unclear ("instead of", "avoid")
 never matches. Words match exactly or through a near-synonym (``synonyms.py``: "executes" states "runs"), never
 through a typo: a false claim must be said, not guessed at.
@@ -22,6 +23,7 @@ from bot.grading.synonyms import group_of
 __all__ = ["WrongClaim", "clause_ids", "find_wrong", "unstated", "wrong_claim", "wrong_claims"]
 
 SPAN_SLACK = 3  # a claim's words may spread over its own length in tokens plus this many
+UNORDERED_WORDS = 2  # a claim of at most this many content words may be stated in any order
 
 
 @dataclass(frozen=True, slots=True)
@@ -130,29 +132,33 @@ def find_wrong(
 def _span(
     claim: WrongClaim, where: dict[tuple[str, int], list[int]], clauses: list[int]
 ) -> tuple[int, int] | None:
-    """The narrowest run of one clause holding every word of the claim, if it is close enough."""
+    """The narrowest run of one clause, within the claim's length plus ``SPAN_SLACK`` tokens, holding every word
+    of the claim: in any order for a claim of two words ("the default is 301" states "301 by default"), in the
+    claim's order for more ("Gunicorn runs the Python code behind Nginx" does not state "Nginx runs the Python
+    code")."""
     events = sorted((pos, n) for n, word in enumerate(claim.words) for pos in where[word])
     need = len(claim.words)
-    limit = claim.length + SPAN_SLACK
-    count: dict[int, int] = {}
     best: tuple[int, int] | None = None
-    lo = 0
-    for hi, (pos, n) in enumerate(events):
-        while lo < hi and clauses[events[lo][0]] != clauses[pos]:  # a window never crosses a clause break
-            _drop(count, events[lo][1])
-            lo += 1
-        count[n] = count.get(n, 0) + 1
-        while len(count) == need:
-            start = events[lo][0]
-            if pos - start < limit and (best is None or pos - start < best[1] - best[0]):
-                best = (start, pos)
-            _drop(count, events[lo][1])
-            lo += 1
+    for i, (start, _) in enumerate(events):
+        seen: set[int] = set()
+        for j in range(i, len(events)):
+            pos, n = events[j]
+            if clauses[pos] != clauses[start] or pos - start >= claim.length + SPAN_SLACK:
+                break
+            seen.add(n)
+            if len(seen) == need and (need <= UNORDERED_WORDS or _in_order(events[i : j + 1], need)):
+                if best is None or pos - start < best[1] - best[0]:
+                    best = (start, pos)
+                break
     return best
 
 
-def _drop(count: dict[int, int], n: int) -> None:
-    """Remove one occurrence of word ``n`` from a window's counts."""
-    count[n] -= 1
-    if not count[n]:
-        del count[n]
+def _in_order(window: list[tuple[int, int]], need: int) -> bool:
+    """True when the window's words include the claim's words in the claim's order."""
+    k = 0
+    for _, n in window:
+        if n == k:
+            k += 1
+            if k == need:
+                return True
+    return False

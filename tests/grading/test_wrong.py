@@ -31,7 +31,7 @@ SESSION = Question(
     answer="In a cookie that Flask signs with the secret key; the browser can read it but cannot change it.",
     key_points=(
         KeyPoint("a cookie signed with the secret key", ("signed cookie",), 2, "",
-                 ("session is encrypted", "session stored in a database")),
+                 ("session is encrypted", "stores sessions in a database")),
         KeyPoint("readable but tamper-proof", ("the client can read it",), 1),
     ),
 )
@@ -52,9 +52,12 @@ def test_a_named_false_claim_contradicts_its_point_and_fails_an_otherwise_right_
     assert c.point in g.misses
 
 
-def test_stemmed_words_in_any_order_within_a_few_words_match() -> None:
-    text = "return redirect(url_for('x')) and by default the redirect is a permanent one"
+def test_stemmed_words_within_a_few_words_match_in_order_or_any_order_for_two() -> None:
+    text = "return redirect(url_for('x')) and the redirect it sends is permanent by default"
     assert _stated(REDIRECT, text) == ["status 302 unless told otherwise"]
+    assert _stated(REDIRECT, "return redirect(url_for('x')) and the default is 301") == [
+        "status 302 unless told otherwise"
+    ]
     stored = "Flask stores the session in the database, signed with the secret key; the client can read it"
     assert _stated(SESSION, stored) == ["a cookie signed with the secret key"]
     assert not grade(SESSION, stored).passed
@@ -153,12 +156,12 @@ def test_lint_refuses_an_empty_or_two_clause_wrong_phrasing_and_warns_on_one_eve
 
 
 def test_a_phrasing_accepted_on_appeal_overrides_a_listed_false_claim() -> None:
-    """A moderator accepted "by default the redirect is permanent" for the point (an overlay phrasing): the
+    """A moderator accepted "the redirect is permanent by default" for the point (an overlay phrasing): the
     bank's false claim that it states no longer counts against answers, the other one still does."""
     from bot.bank.overlay import apply_overlay
 
-    taught = apply_overlay(REDIRECT, {"status 302 unless told otherwise": ["by default the redirect is permanent"]})
-    text = "return redirect(url_for('login')); by default the redirect is permanent"
+    taught = apply_overlay(REDIRECT, {"status 302 unless told otherwise": ["the redirect is permanent by default"]})
+    text = "return redirect(url_for('login')); the redirect is permanent by default"
     assert _stated(REDIRECT, text) == ["status 302 unless told otherwise"]
     assert _stated(taught, text) == []
     assert _stated(taught, "return redirect(url_for('login')); 301 by default") == ["status 302 unless told otherwise"]
