@@ -7,7 +7,8 @@ Algorithm (pure, deterministic; everything about a question is prepared once and
    drop stopwords and the question's own words (question demoting), so restating the question earns nothing.
    Non-answers ("idk", "no idea", "skip", empty) score 0.
 2. Short answers (trivia) first, in responses of at most ``SHORT_MAX_TOKENS`` words: typed exactly whatever
-   their words ("D", "Who Is It"), with their symbols ("O-", "AT&T"), or as whole words (see ``short.py``).
+   their words ("D", "Who Is It"), with their symbols ("O-", "AT&T"), or as whole words (see ``short.py``),
+   unless the response also states a false claim the bank lists (then the key points grade it).
 3. Key points (authored, or derived from the model answer's clauses) are matched token by token with typo
    tolerance, compound joins, code-token prefixes, near-synonyms and abbreviations (``synonyms.py``), inside
    windows of the response about each point's length, each word with the polarity it has in the point and,
@@ -249,7 +250,8 @@ def _grade(question: Question, response: str, trace: list[str] | None) -> Grade:
     text = response[:MAX_RESPONSE_CHARS]
     tokens, flags = negated_flags(text)
     # first: "D", "I", "Who Is It" are made of stopwords; in a long text only when nothing else can grade it
-    if prepared.short and (len(tokens) <= SHORT_MAX_TOKENS or prepared.matcher is None):
+    stated = find_wrong(prepared.wrong, text, tokens, flags)
+    if prepared.short and (len(tokens) <= SHORT_MAX_TOKENS or prepared.matcher is None) and not stated:
         found = match_short(prepared.short, tokens, text)
         if found is not None:
             answer, matched = found
@@ -270,10 +272,10 @@ def _grade(question: Question, response: str, trace: list[str] | None) -> Grade:
     misses: list[str] = []
     contradictions: list[Contradiction] = []
     total = weighted = contradicted = 0.0
-    stated = {prepared.wrong_of[i]: found for i, found in find_wrong(prepared.wrong, text, tokens, flags).items()}
+    wrong_of = {prepared.wrong_of[i]: found for i, found in stated.items()}
     for pm in coverage.points:
         total += pm.weight
-        claim = stated.get(pm.text)
+        claim = wrong_of.get(pm.text)
         if claim is not None:
             said, wrong = claim
             contradictions.append(Contradiction(pm.text, said, pm.text))

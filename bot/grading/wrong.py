@@ -20,7 +20,7 @@ from functools import lru_cache
 from bot.grading.normalize import NEGATOR_KEYS, Token, chunk_tokens, key_of, negated_flags, prepare_text
 from bot.grading.synonyms import group_of
 
-__all__ = ["WrongClaim", "clause_ids", "find_wrong", "unstated", "wrong_claim", "wrong_claims"]
+__all__ = ["WrongClaim", "clause_ids", "find_wrong", "layout", "unstated", "wrong_claim", "wrong_claims"]
 
 SPAN_SLACK = 3  # a claim's words may spread over its own length in tokens plus this many
 UNORDERED_WORDS = 2  # a claim of at most this many content words may be stated in any order
@@ -34,6 +34,7 @@ class WrongClaim:
     text: str
     words: tuple[tuple[str, int], ...]
     length: int  # tokens of the phrasing, stopwords included
+    prefixes: frozenset[str] = frozenset()  # keys the phrasing itself writes as the start of a hyphenated name
 
 
 def wrong_claim(point: int, text: str) -> WrongClaim | None:
@@ -43,7 +44,9 @@ def wrong_claim(point: int, text: str) -> WrongClaim | None:
     words = tuple(dict.fromkeys((tok.key, flag) for tok, flag in pairs if not tok.stop and tok.key not in NEGATOR_KEYS))
     if not words:
         return None
-    return WrongClaim(point, text, words, len(tokens))
+    _, prefix = layout(text, tokens)
+    prefixes = frozenset(t.key for t, p in zip(tokens, prefix, strict=True) if p)
+    return WrongClaim(point, text, words, len(tokens), prefixes)
 
 
 @lru_cache(maxsize=1024)
@@ -77,19 +80,30 @@ _CLAUSE_WORDS = frozenset(
 
 def clause_ids(text: str, tokens: list[Token]) -> list[int]:
     """Per token of ``tokenize(text)``, the number of the clause it belongs to."""
+    return layout(text, tokens)[0]
+
+
+def layout(text: str, tokens: list[Token]) -> tuple[list[int], list[bool]]:
+    """Per token of ``tokenize(text)``: the number of its clause, and whether it opens a hyphenated name
+    ("Flask" in "Flask-Login": not the framework itself). A call's closing bracket ("create_all()") ends no clause.
+    """
     ids: list[int] = []
+    prefix: list[bool] = []
     clause = 0
     for chunk in prepare_text(text).split():
         got = chunk_tokens(chunk)
         if chunk[0] in "([" or chunk in _DASHES:
             clause += 1
-        for tok in got:
+        for k, tok in enumerate(got):
             if tok.base in _CLAUSE_WORDS:
                 clause += 1
             ids.append(clause)
-        if chunk[-1] in _CLAUSE_END:
+            prefix.append(k + 1 < len(got) and f"{tok.surface}-{got[k + 1].surface}" in chunk)
+        if chunk[-1] in _CLAUSE_END and not (chunk[-1] == ")" and "(" in chunk):
             clause += 1
-    return ids if len(ids) == len(tokens) else [0] * len(tokens)
+    if len(ids) != len(tokens):
+        return [0] * len(tokens), [False] * len(tokens)
+    return ids, prefix
 
 
 def _keys_of(tok: Token) -> tuple[str, ...]:
@@ -116,13 +130,13 @@ def find_wrong(
         for key in _keys_of(tok):
             where.setdefault((key, flag), []).append(i)
     found: dict[int, tuple[str, str]] = {}
-    clauses: list[int] | None = None
+    shape: tuple[list[int], list[bool]] | None = None
     for claim in claims:
         if claim.point in found or any(word not in where for word in claim.words):
             continue
-        if clauses is None:
-            clauses = clause_ids(text, tokens)
-        span = _span(claim, where, clauses)
+        if shape is None:
+            shape = layout(text, tokens)
+        span = _span(claim, where, *shape)
         if span is not None:
             start, end = span
             found[claim.point] = (" ".join(t.surface for t in tokens[start : end + 1]), claim.text)
@@ -130,13 +144,18 @@ def find_wrong(
 
 
 def _span(
-    claim: WrongClaim, where: dict[tuple[str, int], list[int]], clauses: list[int]
+    claim: WrongClaim, where: dict[tuple[str, int], list[int]], clauses: list[int], prefix: list[bool]
 ) -> tuple[int, int] | None:
     """The narrowest run of one clause, within the claim's length plus ``SPAN_SLACK`` tokens, holding every word
     of the claim: in any order for a claim of two words ("the default is 301" states "301 by default"), in the
     claim's order for more ("Gunicorn runs the Python code behind Nginx" does not state "Nginx runs the Python
     code")."""
-    events = sorted((pos, n) for n, word in enumerate(claim.words) for pos in where[word])
+    events = sorted(
+        (pos, n)
+        for n, word in enumerate(claim.words)
+        for pos in where[word]
+        if not prefix[pos] or word[0] in claim.prefixes  # "Flask-Login hashes" does not say "Flask hashes"
+    )
     need = len(claim.words)
     best: tuple[int, int] | None = None
     for i, (start, _) in enumerate(events):

@@ -174,3 +174,36 @@ def test_a_near_synonym_states_the_claim_but_a_typo_does_not() -> None:
                            ("Gunicorn runs the Python code behind Nginx", set())):
         tokens, flags = negated_flags(text)
         assert set(find_wrong((claim,), text, tokens, flags)) == expected, text
+
+
+def _claim_found(claim_text: str, text: str) -> bool:
+    claim = wrong_claim(0, claim_text)
+    assert claim is not None
+    tokens, flags = negated_flags(text)
+    return bool(find_wrong((claim,), text, tokens, flags))
+
+
+def test_the_start_of_a_hyphenated_name_is_not_the_word_alone() -> None:
+    """"Flask-SQLAlchemy includes an ORM" says nothing false about Flask; a claim about "Flask-Login" still needs
+    its name."""
+    assert not _claim_found("Flask includes an ORM", "Flask-SQLAlchemy includes an ORM")
+    assert _claim_found("Flask includes an ORM", "Flask includes an ORM out of the box")
+    assert _claim_found("Flask-Login hashes passwords", "Flask-Login hashes passwords for you")
+
+
+def test_a_call_does_not_end_the_clause_but_a_closing_aside_does() -> None:
+    assert _claim_found("create_all updates existing tables", "db.create_all() updates existing tables")
+    assert not _claim_found("create_all updates existing tables", "create_all() (it updates existing tables)")
+
+
+def test_a_short_answer_with_a_listed_false_claim_is_graded_on_its_points() -> None:
+    q = Question(
+        id="ext", prompt="Which extension do most Flask apps use for a SQL database?",
+        answer="Flask-SQLAlchemy, configured with SQLALCHEMY_DATABASE_URI.",
+        key_points=(KeyPoint("Flask-SQLAlchemy", weight=2),
+                    KeyPoint("SQLALCHEMY_DATABASE_URI setting", wrong=("SQLALCHEMY_DATABASE_URL",))),
+        short_answers=("Flask-SQLAlchemy",),
+    )  # fmt: skip
+    assert grade(q, "Flask-SQLAlchemy").score == 1.0
+    g = grade(q, "Flask-SQLAlchemy, configure SQLALCHEMY_DATABASE_URL")
+    assert g.score < 1.0 and [c.point for c in g.contradictions] == ["SQLALCHEMY_DATABASE_URI setting"]
