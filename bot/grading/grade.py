@@ -60,7 +60,7 @@ from bot.grading.keypoints import (
 )
 from bot.grading.normalize import NEGATOR_KEYS, Token, negated_flags, token_weight
 from bot.grading.short import ShortAnswer, match_short, prepare_short
-from bot.grading.wrong import WrongClaim, find_wrong, unstated, wrong_claims
+from bot.grading.wrong import NO_CLAIMS, ClaimSet, claim_set, find_wrong, unstated, wrong_claims
 
 __all__ = [
     "ANSWER_ROUTE_POWER",
@@ -141,7 +141,7 @@ class _Prepared:
     short_label: str
     saturation: float
     claims: bool  # the prompt asks for statements, not for names (a list of terms is not an answer)
-    wrong: tuple[WrongClaim, ...] = ()  # the false claims the bank names for its points (``wrong:``)
+    wrong: ClaimSet = NO_CLAIMS  # the false claims the bank names for its points (``wrong:``)
     wrong_of: tuple[str, ...] = ()  # the text of the point each claim index refers to
 
 
@@ -171,8 +171,9 @@ def _prepare(question: Question) -> _Prepared:
     wrong = wrong_claims(tuple(kp.wrong for kp in points))
     if wrong:  # a phrasing accepted on appeal may state a listed false claim: the moderator's decision wins
         wrong = unstated(wrong, (question.answer, *(p for kp in points for p in kp.phrasings)))
+    claims = claim_set(wrong)
     return _Prepared(
-        matcher, short, label, saturation, _asks_for_claims(question.prompt), wrong, tuple(kp.text for kp in points)
+        matcher, short, label, saturation, _asks_for_claims(question.prompt), claims, tuple(kp.text for kp in points)
     )
 
 

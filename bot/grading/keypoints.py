@@ -120,6 +120,8 @@ class Point:
     texts: tuple[str, ...] = ()  # the text of each phrasing
     phrasing_anchors: tuple[frozenset[str], ...] = ()  # per phrasing, the entity it names (when the point names none)
     ask: str = ""  # the interviewer's follow-up for this point (it may name what the point is about)
+    word_keys: frozenset[str] = frozenset()  # the non-number keys of all its phrasings
+    number_keys: frozenset[str] = frozenset()  # the number keys of all its phrasings
 
 
 @dataclass(frozen=True, slots=True)
@@ -146,6 +148,8 @@ class Matcher:
     # on the raw word too, among the words of the same first letter
     raw_words: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = dataclasses.field(default_factory=dict)
     entity_names: dict[str, str] = dataclasses.field(default_factory=dict)  # a key naming an entity ("fk") → it
+    # per point: a number another point states → that point's words (``_numbers_of_others``)
+    numbers_of_others: dict[str, dict[str, frozenset[str]]] = dataclasses.field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)
@@ -302,7 +306,10 @@ def _points(key_points: tuple[KeyPoint, ...], prompt_keys: frozenset[str]) -> tu
         if phrasings and kp.weight > 0:
             checkable = any(ph.numbers or ph.opposed or ph.polar or ph.ordered for ph in phrasings)
             texts = tuple(t for t, _ in prepared)
-            points.append(Point(kp.text, float(kp.weight), phrasings, checkable=checkable, texts=texts, ask=kp.ask))
+            words = frozenset(k for ph in phrasings for i, k in enumerate(ph.keys) if i not in ph.numbers)
+            numbers = frozenset(ph.keys[i] for ph in phrasings for i in ph.numbers)
+            points.append(Point(kp.text, float(kp.weight), phrasings, checkable=checkable, texts=texts, ask=kp.ask,
+                                word_keys=words, number_keys=numbers))
     return tuple(points)
 
 
@@ -607,6 +614,7 @@ def build_matcher(
         vocabulary=frozenset(vocab),
         compound_heads=frozenset(k[:i] for k in vocab | prompt_keys for i in range(1, len(k))),
         non_answer=_ALWAYS_KEYS | (_UNLESS_USED_KEYS - vocab),
+        numbers_of_others=_numbers_of_others(points),
     )
 
 
@@ -1105,27 +1113,17 @@ def _contradiction(
     return None
 
 
-def _numbers_in(point: Point) -> frozenset[str]:
-    """The number keys of all of a point's phrasings."""
-    return frozenset(ph.keys[i] for ph in point.phrasings for i in ph.numbers)
-
-
-def _words_of(point: Point) -> frozenset[str]:
-    """The non-number keys of all of a point's phrasings."""
-    return frozenset(k for ph in point.phrasings for i, k in enumerate(ph.keys) if i not in ph.numbers)
-
-
-def _numbers_of_others(matcher: Matcher) -> dict[str, dict[str, frozenset[str]]]:
+def _numbers_of_others(points: tuple[Point, ...]) -> dict[str, dict[str, frozenset[str]]]:
     """Per key point: number stated by another point of the question → the words of the points stating it."""
     out: dict[str, dict[str, frozenset[str]]] = {}
-    for point in matcher.points:
+    for point in points:
         owners: dict[str, frozenset[str]] = {}
-        for other in matcher.points:
+        for other in points:
             if other is point:
                 continue
             for ph in other.phrasings:
                 for i in ph.numbers:
-                    owners[ph.keys[i]] = owners.get(ph.keys[i], frozenset()) | _words_of(other)
+                    owners[ph.keys[i]] = owners.get(ph.keys[i], frozenset()) | other.word_keys
         out[point.text] = owners
     return out
 
@@ -1225,7 +1223,7 @@ def cover(matcher: Matcher, tokens: list[Token], flags: list[int] | None = None)
     exact: Table | None = None
     ellipsis = False
     swaps: dict[int, list[tuple[tuple[str, str], frozenset[str]]]] = {}  # point index → [((said, expected), anchors)]
-    numbers_of = _numbers_of_others(matcher) if numbers else {}
+    numbers_of = matcher.numbers_of_others if numbers else {}
     apart: Table | None = None  # the table without the entities' own words (for swaps)
     bare: set[str] = set()  # entities whose point is matched by their name alone
     for point in matcher.points:
@@ -1277,8 +1275,8 @@ def cover(matcher: Matcher, tokens: list[Token], flags: list[int] | None = None)
                     token_of,
                     ellipsis,
                     numbers_of.get(point.text),
-                    _words_of(point),
-                    _numbers_in(point),
+                    point.word_keys,
+                    point.number_keys,
                     table,
                 )
                 if contradiction is not None:

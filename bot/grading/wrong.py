@@ -20,7 +20,18 @@ from functools import lru_cache
 from bot.grading.normalize import NEGATOR_KEYS, Token, chunk_tokens, key_of, negated_flags, prepare_text
 from bot.grading.synonyms import group_of
 
-__all__ = ["WrongClaim", "clause_ids", "find_wrong", "layout", "unstated", "wrong_claim", "wrong_claims"]
+__all__ = [
+    "NO_CLAIMS",
+    "ClaimSet",
+    "WrongClaim",
+    "claim_set",
+    "clause_ids",
+    "find_wrong",
+    "layout",
+    "unstated",
+    "wrong_claim",
+    "wrong_claims",
+]
 
 SPAN_SLACK = 3  # a claim's words may spread over its own length in tokens plus this many
 UNORDERED_WORDS = 2  # a claim of at most this many content words may be stated in any order
@@ -106,32 +117,62 @@ def layout(text: str, tokens: list[Token]) -> tuple[list[int], list[bool]]:
     return ids, prefix
 
 
-def _keys_of(tok: Token) -> tuple[str, ...]:
-    """The keys a response token can match: its own and its near-synonyms', and for a dotted code name each
-    dotted tail's."""
-    name = tok.surface.casefold().lstrip("@")
-    if "." not in name.strip("."):
-        return tuple(group_of(tok.key))
-    parts = name.strip(".").split(".")
-    tails = (key_of(".".join(parts[i:]))[1] for i in range(1, len(parts)))
-    return (tok.key, *tails)
+def _tails(tok: Token) -> tuple[str, ...]:
+    """For a dotted code name, the key of each dotted tail (``app.add_blueprint`` → ``add_blueprint``)."""
+    name = tok.surface.casefold().lstrip("@").strip(".")
+    if "." not in name:
+        return ()
+    parts = name.split(".")
+    return tuple(key_of(".".join(parts[i:]))[1] for i in range(1, len(parts)))
+
+
+@dataclass(frozen=True, slots=True)
+class ClaimSet:
+    """A question's false claims, indexed once: response key → the claim words it states (itself, a synonym)."""
+
+    claims: tuple[WrongClaim, ...]
+    wanted: dict[str, tuple[str, ...]]
+
+
+def claim_set(claims: tuple[WrongClaim, ...]) -> ClaimSet:
+    """Index claims for ``find_wrong``: a response word states a claim word when it is that word or in its
+    synonym group (groups are symmetric, so the group of the claim's word lists every response key)."""
+    wanted: dict[str, list[str]] = {}
+    for claim in claims:
+        for key, _ in claim.words:
+            for alt in group_of(key):
+                if key not in wanted.setdefault(alt, []):
+                    wanted[alt].append(key)
+    return ClaimSet(claims, {k: tuple(v) for k, v in wanted.items()})
+
+
+NO_CLAIMS = ClaimSet((), {})
 
 
 def find_wrong(
-    claims: tuple[WrongClaim, ...], text: str, tokens: list[Token], flags: list[int]
+    claims: ClaimSet | tuple[WrongClaim, ...], text: str, tokens: list[Token], flags: list[int]
 ) -> dict[int, tuple[str, str]]:
     """Points whose false claim the response states: point index → (the response's words, the claim)."""
     if not claims:
         return {}
+    index = claims if isinstance(claims, ClaimSet) else claim_set(claims)
+    if not index.claims:
+        return {}
+    wanted = index.wanted
     where: dict[tuple[str, int], list[int]] = {}
     for i, (tok, flag) in enumerate(zip(tokens, flags, strict=True)):
         if tok.stop:
             continue
-        for key in _keys_of(tok):
+        keys = wanted.get(tok.key, ())
+        if "." in tok.surface:
+            keys = (*keys, *(k for tail in _tails(tok) for k in wanted.get(tail, ())))
+        for key in keys:
             where.setdefault((key, flag), []).append(i)
+    if not where:
+        return {}
     found: dict[int, tuple[str, str]] = {}
     shape: tuple[list[int], list[bool]] | None = None
-    for claim in claims:
+    for claim in index.claims:
         if claim.point in found or any(word not in where for word in claim.words):
             continue
         if shape is None:
