@@ -6,13 +6,19 @@ topics' words), then prints answers/second and p50/p99 latency per answer for ``
 rapidfuzz primitive calls over the same strings with nothing around them (recorded from the matcher, replayed
 bare), and their ratio. Every figure is the median of several repetitions.
 
+Then the same timing on the real Flask bank (``data/banks/flask.yaml``) with the project's own labelled Flask
+answers (``tests/data/grading``), against the same bank with its ``wrong:`` lists removed, measured in the same
+run: the cost of checking the bank's false claims.
+
     python bench/grading.py [--answers 3000] [--repeat 5] [--seed 7]
 """
 
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import gc
+import json
 import random
 import statistics
 import sys
@@ -25,6 +31,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from rapidfuzz import process
 
+from bot.bank.loader import load_bank
 from bot.bank.models import KeyPoint, Question
 from bot.grading import grade
 
@@ -161,6 +168,52 @@ def _pct(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
 
 
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def flask_pairs() -> tuple[list[tuple[Question, str]], list[tuple[Question, str]]]:
+    """(question, answer) pairs of the Flask bank and the project's labelled Flask answers: as shipped, and with
+    every key point's ``wrong:`` list removed."""
+    bank = {q.id: q for q in load_bank(ROOT / "data" / "banks" / "flask.yaml").questions}
+    bare = {
+        qid: dataclasses.replace(q, key_points=tuple(dataclasses.replace(kp, wrong=()) for kp in q.key_points))
+        for qid, q in bank.items()
+    }
+    rows = []
+    for name in ("holdout.jsonl", "dev2.jsonl", "flask_calibration.jsonl"):
+        path = ROOT / "tests" / "data" / "grading" / name
+        if path.exists():
+            rows += [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    rows = [r for r in rows if r.get("id") in bank and isinstance(r.get("response"), str)]
+    return [(bank[r["id"]], r["response"]) for r in rows], [(bare[r["id"]], r["response"]) for r in rows]
+
+
+def time_flask(repeat: int) -> None:
+    """grade() on the Flask bank with and without its false-claim lists, interleaved, per-answer best of runs."""
+    shipped, bare = flask_pairs()
+    if not shipped:
+        print("flask bank: no labelled Flask answers found, skipped")
+        return
+    for q, r in shipped + bare:
+        grade(q, r)
+    best = {"shipped": [float("inf")] * len(shipped), "bare": [float("inf")] * len(bare)}
+    totals: dict[str, list[float]] = {"shipped": [], "bare": []}
+    for _ in range(repeat):
+        for name, pairs in (("bare", bare), ("shipped", shipped)):
+            total, lat = _time_each(pairs, lambda p: grade(p[0], p[1]))
+            totals[name].append(total)
+            best[name] = [min(a, b) for a, b in zip(best[name], lat, strict=True)]
+    n = len(shipped)
+    claims = sum(len(kp.wrong) for q in {q.id: q for q, _ in shipped}.values() for kp in q.key_points)
+    print(f"flask bank: {n} labelled answers, {claims} false-claim phrasings; per-answer best of {repeat}:")
+    for name in ("bare", "shipped"):
+        label = "without wrong: lists" if name == "bare" else "with wrong: lists   "
+        print(f"  {label} p50 {_pct(best[name], 0.5) * 1e6:7.1f} us   p99 {_pct(best[name], 0.99) * 1e6:7.1f} us   "
+              f"{n / statistics.median(totals[name]):7.0f} answers/s")
+    ratio = statistics.median(totals["shipped"]) / statistics.median(totals["bare"])
+    print(f"  ratio with/without (median total time): {ratio:.3f}x")
+
+
 def main() -> None:
     """Generate, warm up, time grade() and the bare primitives, and print the medians."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -206,6 +259,7 @@ def main() -> None:
     gp50, gp99, bp50, bp99 = _pct(g_min, 0.5), _pct(g_min, 0.99), _pct(b_min, 0.5), _pct(b_min, 0.99)
     print(f"per-answer best of {args.repeat}: grade() p50 {gp50 * 1e6:7.1f} us   p99 {gp99 * 1e6:7.1f} us;   "
           f"bare p50 {bp50 * 1e6:6.1f} us   p99 {bp99 * 1e6:6.1f} us;   ratio p99 {gp99 / bp99:.2f}x")
+    time_flask(args.repeat)
 
 
 if __name__ == "__main__":
