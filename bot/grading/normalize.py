@@ -461,8 +461,8 @@ def negated_flags(text: str) -> tuple[list[Token], list[int]]:
             scope, state = NEGATION_SCOPE + 1, NEGATED  # the "of"/"than" is a stopword, not counted below
         elif tok.base in _UNCLEAR_WORDS:
             scope, state = NEGATION_SCOPE, UNCLEAR
-        elif key in _CLAUSE_WORDS:
-            scope = 0
+        elif key in _CLAUSE_WORDS and not (key == "or" and state == NEGATED and scope):
+            scope = 0  # "no ORM or form validation": the negation reaches past "or"
         elif scope:
             flags[j] = state
             if not tok.stop:

@@ -391,6 +391,18 @@ def test_a_dash_or_an_arrow_ends_the_scope_of_a_negation() -> None:
         assert polarity["size"] == NEGATED and polarity["extensions"] == POSITIVE, text
 
 
+def test_a_negation_reaches_past_or_but_not_past_and() -> None:
+    """"no ORM or form validation" denies both; "no ORM and form validation is built in" only the ORM."""
+    from bot.grading.normalize import NEGATED, POSITIVE, negated_flags
+
+    tokens, flags = negated_flags("Flask has no ORM or form validation")
+    polarity = {t.base: f for t, f in zip(tokens, flags, strict=True)}
+    assert polarity["orm"] == NEGATED and polarity["form"] == NEGATED and polarity["validation"] == NEGATED
+    tokens, flags = negated_flags("Flask has no ORM and form validation is built in")
+    polarity = {t.base: f for t, f in zip(tokens, flags, strict=True)}
+    assert polarity["orm"] == NEGATED and polarity["form"] == POSITIVE
+
+
 RETRY = Question(
     id="retry",
     prompt="How do you make an HTTP call survive a flaky network?",
