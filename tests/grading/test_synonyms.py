@@ -66,12 +66,15 @@ def _credit(question: Question, response: str, point: str) -> float:
     return next((h.credit for h in grade(question, response).hits if h.point == point), 0.0)
 
 
+def _counts_as(question: Question, said: str, written: str, point: str) -> bool:
+    """True when the response ``said`` earns the point exactly the credit of ``written``."""
+    return _credit(question, said, point) == pytest.approx(_credit(question, written, point))
+
+
 def test_a_synonym_counts_as_the_key_points_word() -> None:
     """'erases' counts as 'deletes': the response covers the point it missed before."""
     point = "the server deletes the session record"
-    assert _credit(SESSION, "The server erases the session record.", point) == pytest.approx(
-        _credit(SESSION, "The server deletes the session record.", point)
-    )
+    assert _counts_as(SESSION, "The server erases the session record.", "The server deletes the session record.", point)
     assert _credit(SESSION, "The server keeps the session record.", point) < _credit(
         SESSION, "The server erases the session record.", point
     )
@@ -116,12 +119,9 @@ CHAT = Question(
 def test_chat_shorthand_counts_as_the_words_it_stands_for() -> None:
     """'reqs' and 'resp' are requests and response; 'w/o' is 'without', with its negation."""
     point = "the client sends requests without a running server"
-    assert _credit(CHAT, "client sends reqs w/o a running server", point) == pytest.approx(
-        _credit(CHAT, "client sends requests without a running server", point)
-    )
+    assert _counts_as(CHAT, "client sends reqs w/o a running server", "client sends requests without a running server",
+                      point)
     assert _credit(CHAT, "client sends reqs w/ a running server", point) < _credit(
         CHAT, "client sends reqs w/o a running server", point
     )
-    assert _credit(CHAT, "then assert on resp", "assert on the response") == pytest.approx(
-        _credit(CHAT, "then assert on the response", "assert on the response")
-    )
+    assert _counts_as(CHAT, "then assert on resp", "then assert on the response", "assert on the response")
