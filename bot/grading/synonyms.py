@@ -23,39 +23,39 @@ __all__ = ["GROUPS", "OPPOSITES", "group_of", "opposites_of"]
 
 # One group a line. Chosen from general usage, not from any graded item.
 _TABLE = """
-create make made build built generate construct produce
-store save keep kept retain
-delete remove erase
+create make made build built generate construct produce establish
+store save keep kept retain preserve maintain
+delete remove erase wipe
 fast quick rapid speedy
 faster quicker
 mistake error
 problem issue
 show shown display
-retrieve fetch obtain get got
+retrieve fetch obtain get got gotten
 start begin began begun launch initiate
 stop halt terminate
-big large huge
+big large huge enormous massive
 bigger larger
 small little tiny
-change modify alter edit
+change modify alter edit adjust tweak
 use utilize utilise employ
-need require
+need require necessary mandatory
 allow let permit enable
 check verify confirm
 send sent transmit
-find found locate
+find found locate search
 contain include hold held
 run ran execute
 call invoke
 add insert
-split divide
-increase grow grew grown rise rose
-decrease reduce shrink
+split divide partition
+increase grow grew grown rise rose expand
+decrease reduce shrink shrank shrunk
 copy duplicate
 convert translate transform
-happen occur
+happen occur arise arose arisen
 often frequently
-usually typically
+usually typically generally
 multiple several
 each every
 whole entire
@@ -98,7 +98,7 @@ implementation impl
 reference ref
 object obj
 attribute attr
-directory dir
+directory dir folder
 temporary temp tmp
 template tmpl tpl
 documentation docs
@@ -108,6 +108,70 @@ development dev
 production prod
 package pkg
 library lib
+slow sluggish
+easy straightforward
+complex complicated intricate
+biggest largest
+expensive costly expense
+fix repair
+replace substitute
+improve enhance boost
+worsen degrade deteriorate
+respond reply
+help assist aid
+depend rely
+decide determine
+ignore disregard
+exclude omit
+prohibit forbid forbade forbidden disallow
+reject refuse
+protect safeguard defend shield
+reveal disclose
+bypass circumvent
+collect gather
+fill populate
+detect discover
+examine inspect
+traverse walk
+raise throw threw thrown
+remain stay
+arrive reach
+restore recover
+resend retransmit
+bug defect flaw
+advantage benefit
+drawback disadvantage downside
+risk risky danger
+malicious harmful
+result outcome
+reason cause
+effect impact affect
+approach technique
+amount quantity
+attacker adversary hacker
+possible feasible
+basic fundamental
+extra additional
+enough sufficient adequate
+outdated obsolete stale
+latest newest
+legitimate genuine
+forge fake counterfeit
+missing absent
+sometimes occasionally
+immediately instantly
+approximately roughly
+vertex vertices node
+element item
+middle center centre
+behavior behaviour
+optimize optimise
+serialize serialise
+normalize normalise
+analyze analyse analysis
+sanitize sanitise
+authorize authorise
+neighbor neighbour
 """
 
 GROUPS: tuple[tuple[str, ...], ...] = tuple(tuple(line.split()) for line in _TABLE.strip().splitlines())

@@ -125,3 +125,20 @@ def test_chat_shorthand_counts_as_the_words_it_stands_for() -> None:
         CHAT, "client sends reqs w/o a running server", point
     )
     assert _counts_as(CHAT, "then assert on resp", "then assert on the response", "assert on the response")
+
+
+PARAPHRASE = Question(
+    id="paraphrase",
+    prompt="How does a tree's search find a value?",
+    answer="It walks down from the root, comparing at each node, and stops when the value is absent.",
+    key_points=(KeyPoint("walks down from the root comparing at each node"),
+                KeyPoint("stops when the value is absent")),
+)  # fmt: skip
+
+
+def test_everyday_paraphrases_of_the_wider_table_count() -> None:
+    """Words students swap for the textbook's: traverse/walk, vertex/node, missing/absent."""
+    walk = "walks down from the root comparing at each node"
+    assert _counts_as(PARAPHRASE, "it traverses down from the root comparing at each vertex", f"it {walk}", walk)
+    assert _counts_as(PARAPHRASE, "stops once the value is missing", "stops once the value is absent",
+                      "stops when the value is absent")
