@@ -62,7 +62,7 @@ def test_scores_rank_passes_above_fails() -> None:
 
 def test_the_second_development_set_keeps_its_floors() -> None:
     """tests/data/grading/dev2.jsonl (DEV2.md): subtle wrong claims, mostly right with one false detail, are the
-    grader's weak spot (27/80 pass, labelled 0.05-0.3); terse answers pass 70/80."""
-    assert _pass_rate("terse_correct", "dev2.jsonl") >= 0.82
-    assert _pass_rate("wrong_claim", "dev2.jsonl") <= 0.40
+    grader's weak spot (23/80 pass, labelled 0.05-0.3, with the bank's wrong: lists); terse answers pass 71/80."""
+    assert _pass_rate("terse_correct", "dev2.jsonl") >= 0.84
+    assert _pass_rate("wrong_claim", "dev2.jsonl") <= 0.34
     assert _pass_rate("partial", "dev2.jsonl") <= 0.20
