@@ -19,7 +19,9 @@ Algorithm (pure, deterministic; everything about a question is prepared once and
 4. Contradictions (``keypoints.cover``): a different number or an opposite word (before/after) where the point
    is stated, its denied word said the other way round, a sequence out of order, or its fact said about the
    other thing the question contrasts (a swap, confirmed when the rival's own fact is displaced or unsaid),
-   or a false claim the bank names for the point (its ``wrong:`` phrasings, see ``wrong.py``).
+   a false claim the bank names for the point (its ``wrong:`` phrasings, see ``wrong.py``), or a near-miss API
+   name on the same object as the point's own that the question's material never uses (``app.template_global``
+   for ``app.template_filter``).
    A contradicted point earns nothing, is listed in ``misses`` and in ``contradictions`` (what was said, what
    is right), and costs ``CONTRADICTION_COST`` of its weight more.
 5. Model-answer route (authored key points only): the same matcher also covers the clauses of the model
@@ -60,7 +62,17 @@ from bot.grading.keypoints import (
 )
 from bot.grading.normalize import NEGATOR_KEYS, Token, negated_flags, token_weight
 from bot.grading.short import ShortAnswer, match_short, prepare_short
-from bot.grading.wrong import NO_CLAIMS, ClaimSet, claim_set, find_wrong, unstated, wrong_claims
+from bot.grading.wrong import (
+    NO_CLAIMS,
+    ApiNames,
+    ClaimSet,
+    api_names,
+    claim_set,
+    find_wrong,
+    near_misses,
+    unstated,
+    wrong_claims,
+)
 
 __all__ = [
     "ANSWER_ROUTE_POWER",
@@ -143,6 +155,7 @@ class _Prepared:
     claims: bool  # the prompt asks for statements, not for names (a list of terms is not an answer)
     wrong: ClaimSet = NO_CLAIMS  # the false claims the bank names for its points (``wrong:``)
     wrong_of: tuple[str, ...] = ()  # the text of the point each claim index refers to
+    api: ApiNames | None = None  # the code names of the material and of each authored point (near-miss names)
 
 
 def key_points_of(question: Question) -> tuple[KeyPoint, ...]:
@@ -172,8 +185,13 @@ def _prepare(question: Question) -> _Prepared:
     if wrong:  # a phrasing accepted on appeal may state a listed false claim: the moderator's decision wins
         wrong = unstated(wrong, (question.answer, *(p for kp in points for p in kp.phrasings)))
     claims = claim_set(wrong)
+    api = None
+    if question.key_points:
+        material = (question.prompt, question.answer, *(p for kp in points for p in kp.phrasings))
+        api = api_names(material, tuple((kp.text, kp.phrasings) for kp in points))
     return _Prepared(
-        matcher, short, label, saturation, _asks_for_claims(question.prompt), claims, tuple(kp.text for kp in points)
+        matcher, short, label, saturation, _asks_for_claims(question.prompt), claims, tuple(kp.text for kp in points),
+        api,
     )
 
 
@@ -274,16 +292,17 @@ def _grade(question: Question, response: str, trace: list[str] | None) -> Grade:
     contradictions: list[Contradiction] = []
     total = weighted = contradicted = 0.0
     wrong_of = {prepared.wrong_of[i]: found for i, found in stated.items()}
+    misnamed = near_misses(prepared.api, text) if prepared.api is not None else {}
     for pm in coverage.points:
         total += pm.weight
-        claim = wrong_of.get(pm.text)
-        if claim is not None:
-            said, wrong = claim
-            contradictions.append(Contradiction(pm.text, said, pm.text))
+        false = _false_claim(pm.text, wrong_of, misnamed)
+        if false is not None:
+            said, expected, why = false
+            contradictions.append(Contradiction(pm.text, said, expected))
             contradicted += pm.weight
             misses.append(pm.text)
             if trace is not None:
-                trace.append(f"✗ {pm.text} (weight {pm.weight:g}): you said {said!r}, a known false claim ({wrong!r})")
+                trace.append(f"✗ {pm.text} (weight {pm.weight:g}): you said {said!r}, {why}")
             continue
         if pm.contradiction is not None:
             said, expected = pm.contradiction
@@ -348,6 +367,19 @@ def _grade(question: Question, response: str, trace: list[str] | None) -> Grade:
     if trace is not None:
         trace.append(f"score {score:.2f} against pass score {pass_score:g}: {verdict}")
     return Grade(score, verdict, tuple(hits), tuple(misses), verdict == "pass", tuple(contradictions))
+
+
+def _false_claim(
+    point: str, stated: dict[str, tuple[str, str]], misnamed: dict[str, tuple[str, str]]
+) -> tuple[str, str, str] | None:
+    """(what was said, what is right, why) for a point with a listed false claim or a near-miss API name."""
+    if point in stated:
+        said, claim = stated[point]
+        return said, point, f"a known false claim ({claim!r})"
+    if point in misnamed:
+        said, right = misnamed[point]
+        return said, right, f"not the API this is about; it is {right!r}"
+    return None
 
 
 def _asks_for_claims(prompt: str) -> bool:

@@ -14,6 +14,7 @@ A dotted code name matches by any dotted tail (``@app.before_first_request`` sta
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -22,12 +23,16 @@ from bot.grading.synonyms import group_of
 
 __all__ = [
     "NO_CLAIMS",
+    "ApiNames",
     "ClaimSet",
     "WrongClaim",
+    "api_names",
     "claim_set",
     "clause_ids",
+    "code_names",
     "find_wrong",
     "layout",
+    "near_misses",
     "unstated",
     "wrong_claim",
     "wrong_claims",
@@ -222,3 +227,71 @@ def _in_order(window: list[tuple[int, int]], need: int) -> bool:
             if k == need:
                 return True
     return False
+
+
+# Near-miss API names: "app.template_global" where the point says "app.template_filter", "db.create_tables" for
+# "db.create_all". A dotted name on the same object as one of a point's dotted names, sharing a word of its
+# last part but not the name, that the question's material never uses, is a wrong API name for that point
+# (when the response never names the point's own). Arbitrary names (a custom decorator, a variable) are not
+# dotted on a known object, so they are never read as wrong.
+_NAME = re.compile(r"@?[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)+|[A-Za-z]\w*_\w+|[A-Za-z_]\w*\(\)")
+
+
+def code_names(text: str) -> frozenset[str]:
+    """The code names of a text: dotted names, snake_case names and calls, lower-cased, without @ and ()."""
+    out = set()
+    for m in _NAME.finditer(text):
+        name = m.group().lstrip("@").removesuffix("()").casefold()
+        if ("_" in name.strip("_") or "." in name) and not name.startswith("__"):
+            out.add(name)
+    return frozenset(out)
+
+
+def _same_name(a: str, b: str) -> bool:
+    """True when two code names name the same thing (one may be the other's dotted tail)."""
+    return a == b or a.endswith("." + b) or b.endswith("." + a)
+
+
+def _near_miss(said: str, right: str) -> bool:
+    """True when ``said`` is another name on the same object sharing a word with ``right`` (template_global /
+    template_filter), neither one's words containing the other's."""
+    if "." not in said or "." not in right:
+        return False
+    head, tail = said.rsplit(".", 1)
+    right_head, right_tail = right.rsplit(".", 1)
+    if head.rsplit(".", 1)[-1] != right_head.rsplit(".", 1)[-1]:
+        return False
+    words, right_words = set(tail.split("_")) - {""}, set(right_tail.split("_")) - {""}
+    return bool(words & right_words) and not (words <= right_words or right_words <= words)
+
+
+@dataclass(frozen=True, slots=True)
+class ApiNames:
+    """A question's code names: those of the whole material, and per point (by its text) the point's own."""
+
+    material: frozenset[str]
+    points: tuple[tuple[str, frozenset[str]], ...]
+
+
+def api_names(material: tuple[str, ...], points: tuple[tuple[str, tuple[str, ...]], ...]) -> ApiNames:
+    """Prepare (once per question) the code names of the material and of each point's phrasings."""
+    own = tuple((text, code_names(" ".join(phrasings))) for text, phrasings in points)
+    return ApiNames(code_names(" ".join(material)), tuple((t, n) for t, n in own if any("." in x for x in n)))
+
+
+def near_misses(api: ApiNames, text: str) -> dict[str, tuple[str, str]]:
+    """Points whose API name the response gets wrong: point text → (the name said, the point's name)."""
+    if not api.points or "." not in text:
+        return {}
+    said = code_names(text)
+    unknown = [n for n in said if "." in n and not any(_same_name(n, m) for m in api.material)]
+    if not unknown:
+        return {}
+    out: dict[str, tuple[str, str]] = {}
+    for point, names in api.points:
+        if any(_same_name(s, n) for s in said for n in names):
+            continue  # the point's own name is said too
+        hit = next(((u, n) for u in sorted(unknown) for n in sorted(names) if _near_miss(u, n)), None)
+        if hit is not None:
+            out[point] = hit
+    return out

@@ -207,3 +207,31 @@ def test_a_short_answer_with_a_listed_false_claim_is_graded_on_its_points() -> N
     assert grade(q, "Flask-SQLAlchemy").score == 1.0
     g = grade(q, "Flask-SQLAlchemy, configure SQLALCHEMY_DATABASE_URL")
     assert g.score < 1.0 and [c.point for c in g.contradictions] == ["SQLALCHEMY_DATABASE_URI setting"]
+
+
+FILTERS = Question(
+    id="filters",
+    prompt="How do you add a custom Jinja filter in Flask?",
+    answer="Decorate a function with @app.template_filter('name'), or call app.add_template_filter(fn); "
+    "use it as {{ value|name }}. A custom decorator such as role_required is just a name you choose.",
+    key_points=(KeyPoint("@app.template_filter() decorator", ("app.add_template_filter",), 2),
+                KeyPoint("used with a pipe in the template", ("{{ value|name }}",))),
+)  # fmt: skip
+
+
+def test_a_near_miss_api_name_on_the_same_object_contradicts_the_point() -> None:
+    g = grade(FILTERS, "decorate a function with @app.template_global() and use it with a pipe: {{ value|name }}")
+    (c,) = g.contradictions
+    assert c.point == "@app.template_filter() decorator" and c.said == "app.template_global"
+    assert c.expected in {"app.template_filter", "app.add_template_filter"} and not g.passed
+
+
+def test_names_the_material_uses_or_that_are_not_on_an_object_are_never_near_misses() -> None:
+    right = "decorate it with @app.template_filter() and use it with a pipe: {{ value|name }}"
+    assert grade(FILTERS, right).passed and not grade(FILTERS, right).contradictions
+    other = "call app.add_template_filter(fn), then use a pipe: {{ value|name }}"  # another name of the material
+    assert not grade(FILTERS, other).contradictions
+    both = "app.template_filter, not app.template_global, then a pipe: {{ value|name }}"  # the right one is said
+    assert not grade(FILTERS, both).contradictions
+    custom = "write your own template_helper function and register it; use a pipe: {{ value|name }}"  # no object
+    assert not grade(FILTERS, custom).contradictions
