@@ -3,9 +3,10 @@
 Sets measured (each printed separately):
 
 - the project's own labelled data in ``tests/data/grading`` (``labelled.yaml``, ``flask_calibration.jsonl``,
-  ``adversarial.yaml``, ``dev2.jsonl``, ``holdout.jsonl`` and ``short_answers.yaml``);
+  ``adversarial.yaml``, ``dev2.jsonl``, ``holdout.jsonl``, ``shortref.jsonl`` and ``short_answers.yaml``);
 - each set with its own questions again with the key points removed ("model answer only"): the points are then
-  derived from the model answer's clauses, as for a corpus that gives only a reference answer;
+  derived from the model answer's clauses, as for a corpus that gives only a reference answer; beside it, in the
+  same run, the Pearson of plain rapidfuzz similarity to the model answer (the unsupervised baseline);
 - the independent development set ``../shared/grading-dev`` next to the project (``flask.jsonl`` graded against
   ``data/banks/flask.yaml``, ``general.jsonl`` with its own questions, ``stuffing.txt``). It is skipped with a
   message when absent; ``--dev PATH`` points elsewhere.
@@ -35,6 +36,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 import yaml  # noqa: E402
+from rapidfuzz import fuzz, utils  # noqa: E402
 
 from bot.bank.loader import key_points_or_raise, load_bank  # noqa: E402
 from bot.bank.models import Question  # noqa: E402
@@ -117,6 +119,25 @@ def own_adversarial(bank: dict[str, Question]) -> list[Item]:
     }
     questions = {**bank, **inline}
     return [Item(questions[e["id"]], e["kind"], float(e["label"]), e["text"]) for e in raw["answers"]]
+
+
+def own_shortref() -> list[Item]:
+    """tests/data/grading/shortref.jsonl: student-style answers to questions with only a short reference answer,
+    graded 0-5 by a person (label = grade / 5; kind by grade: high >= 4, mid 2-3.5, low <= 1.5)."""
+    path = OWN / "shortref.jsonl"
+    if not path.exists():
+        return []
+    out = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if not line.strip():
+            continue
+        q = json.loads(line)
+        question = Question(id=q["id"], prompt=q["prompt"], answer=" ".join(q["model_answer"].split()))
+        for a in q["answers"]:
+            grade_5 = float(a["grade"])
+            kind = "high" if grade_5 >= 4 else "mid" if grade_5 >= 2 else "low"
+            out.append(Item(question, kind, grade_5 / 5, a["response"]))
+    return out
 
 
 def own_short() -> list[Item]:
@@ -212,6 +233,16 @@ def report(title: str, items: list[Item], worst: int) -> list[tuple[Item, float]
     return scored
 
 
+def baselines(items: list[Item]) -> None:
+    """Pearson with the labels of plain rapidfuzz similarity to the model answer (no key points, no rules), in
+    the same run: the unsupervised recipe the grader must beat."""
+    labels = [i.label for i in items]
+    for name, scorer in (("token_set_ratio", fuzz.token_set_ratio), ("WRatio", fuzz.WRatio)):
+        scores = [scorer(i.text, i.question.answer, processor=utils.default_process) / 100 for i in items]
+        print(f"  baseline rapidfuzz {name} to the model answer: Pearson {pearson(scores, labels):.3f}  "
+              f"Spearman {spearman(scores, labels):.3f}")
+
+
 def cross(title: str, items: Iterable[Item]) -> None:
     """Correct answers graded against every other question of the set: the false-accept rate."""
     correct = [i for i in items if i.kind in CORRECT_KINDS and i.label >= PASS]
@@ -247,6 +278,7 @@ def main() -> None:
     report("own: labelled.yaml", labelled, args.worst)
     cross("labelled", labelled)
     report("own: labelled.yaml, model answer only (key points derived)", model_answer_only(labelled), 0)
+    baselines(model_answer_only(labelled))
     report("own: flask_calibration.jsonl", own_calibration(bank), args.worst)
     adversarial = own_adversarial(bank)
     if adversarial:
@@ -258,6 +290,10 @@ def main() -> None:
     if holdout:
         report("own: holdout.jsonl", holdout, args.worst)
         cross("holdout", holdout)
+    shortref = own_shortref()
+    if shortref:
+        report("own: shortref.jsonl (short reference answers only, human grades 0-5)", shortref, args.worst)
+        baselines(shortref)
     short = own_short()
     if short:
         report("own: short_answers.yaml", short, args.worst)
@@ -271,6 +307,7 @@ def main() -> None:
     report("grading-dev: general.jsonl", general, args.worst)
     cross("general", general)
     report("grading-dev: general.jsonl, model answer only (key points derived)", model_answer_only(general), 0)
+    baselines(model_answer_only(general))
     report("grading-dev: both", flask + general, 0)
     texts = stuffing(args.dev)
     print("\n== stuffing")
