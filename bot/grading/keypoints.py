@@ -329,6 +329,12 @@ _CONTRAST_CUE = re.compile(
 )
 
 
+_CUE_WORDS = (
+    "differ", "differs", "differed", "different", "difference", "compare", "compared", "contrast", "distinguish",
+)  # fmt: skip
+_CUE_KEYS = frozenset(key_of(w)[1] for w in _CUE_WORDS)  # the words of a contrast cue, never a contrasted thing
+
+
 def _contrasted(prompt: str) -> frozenset[str]:
     """Keys of the things a prompt contrasts: "WHERE and HAVING", "a list and a tuple", "INNER JOIN vs LEFT JOIN"."""
     out: set[str] = set()
@@ -338,7 +344,8 @@ def _contrasted(prompt: str) -> frozenset[str]:
     if not _CONTRAST_CUE.search(prompt):  # "What is an index and what does it cost?" contrasts nothing
         return frozenset(k for k in out if len(k) > 1)
     for m in _CONTRAST.finditer(prompt):
-        left = [t.key for t in tokenize(prompt[: m.start()]) if not t.stop][-2:]
+        # the cue itself is no thing: "How does a queue differ from a stack?" contrasts queue and stack
+        left = [t.key for t in tokenize(prompt[: m.start()]) if not t.stop and t.key not in _CUE_KEYS][-2:]
         right = [t.key for t in tokenize(prompt[m.end() :]) if not t.stop][:2]
         if not left or not right:
             continue
@@ -1052,13 +1059,17 @@ def _contradiction(
     own_words: frozenset[str] = frozenset(),
     own_numbers: frozenset[str] = frozenset(),
     full: Table | None = None,
+    about: tuple[frozenset[str], list[tuple[int, str, str]]] = (frozenset(), []),
 ) -> tuple[str, str] | None:
     """(said, expected) when the response states this phrasing with a different number, an opposite word, a
     flipped polarity or a broken order; else None. ``share`` is the point's best share read strictly.
 
     ``ellipsis``: the response has a negation with nothing after it in its clause ("tuples can't."), so
     polarity cannot be read word by word. ``others``: number → the words of the other points that state it;
-    such a number contradicts this point only next to this point's own words and not the other's.
+    such a number contradicts this point only next to this point's own words and not the other's. ``about``:
+    the things this point is about and where the response names each thing the question contrasts; an opposite
+    word said of another of them ("in a stack ... the last one inserted", for a queue's point) is no
+    contradiction.
     """
     others = others or {}
     polar = bool(negpos or ph.polar or ph.ordered) and not ellipsis
@@ -1092,7 +1103,7 @@ def _contradiction(
                 continue  # the point's own word is said there too, typo or not: no swap
             for key in opposite:
                 for p in keypos.get(key, ()):
-                    if near.intersection(range(p - 2, p + 3)):  # next to the words that state the point
+                    if near.intersection(range(p - 2, p + 3)) and not _of_another(p, *about):
                         return _said(tokens, token_of, [p]), ph.words[i]
     if not (negpos or ph.polar or ph.ordered) or ellipsis:
         return None
@@ -1111,6 +1122,14 @@ def _contradiction(
     ):
         return _said(tokens, token_of, at), ""
     return None
+
+
+def _of_another(position: int, anchors: frozenset[str], entity_pos: list[tuple[int, str, str]]) -> bool:
+    """True when the thing last named before a response position is another one than the point is about."""
+    if not anchors:
+        return False
+    before = [key for p, key, _ in entity_pos if p <= position]
+    return bool(before) and before[-1] not in anchors
 
 
 def _numbers_of_others(points: tuple[Point, ...]) -> dict[str, dict[str, frozenset[str]]]:
@@ -1262,7 +1281,7 @@ def cover(matcher: Matcher, tokens: list[Token], flags: list[int] | None = None)
                 exact = {k: [(p, v) for p, v in hits if v >= 1.0] for k, hits in table.items()}
                 exact = {k: hits for k, hits in exact.items() if hits}
                 ellipsis = _elliptical(tokens, flags)
-            for ph in point.phrasings:
+            for n, ph in enumerate(point.phrasings):
                 contradiction = _contradiction(
                     ph,
                     exact,
@@ -1278,6 +1297,7 @@ def cover(matcher: Matcher, tokens: list[Token], flags: list[int] | None = None)
                     point.word_keys,
                     point.number_keys,
                     table,
+                    (_anchors_of(point, n), entity_pos),
                 )
                 if contradiction is not None:
                     said, expected = contradiction

@@ -419,3 +419,27 @@ def test_a_topic_word_written_as_a_call_is_still_evidence_of_its_point() -> None
     g = grade(RETRY, "retry() around it, with exponential backoff")
     assert "wrap the call in retry()" in [h.point for h in g.hits] and g.passed
     assert not grade(RETRY, "it will retry").passed  # the topic word alone still passes nothing
+
+
+QUEUE_STACK = Question(
+    id="queue-stack",
+    prompt="How does a queue differ from a stack in the order elements are taken out?",
+    answer="A queue is FIFO: the element added earliest is taken out first. A stack is LIFO: the last element added is "
+    "taken out first.",
+)
+
+
+def test_the_cue_word_is_not_a_contrasted_thing() -> None:
+    from bot.grading.keypoints import contrasted_things
+
+    assert contrasted_things(QUEUE_STACK.prompt) == {"queue", "stack"}
+    assert contrasted_things("How is a list different from a tuple?") == {"list", "tupl"}
+
+
+def test_an_opposite_word_said_of_the_other_thing_is_no_contradiction() -> None:
+    """"last" said of the stack does not contradict the queue's "first"; said of the queue, it does."""
+    right = grade(QUEUE_STACK, "A stack takes out the last element added (LIFO), a queue takes out the element added "
+                               "earliest (FIFO).")
+    assert not right.contradictions and right.passed
+    wrong = grade(QUEUE_STACK, "A queue takes out the element added earliest last.")
+    assert [c.said for c in wrong.contradictions] == ["last"]
