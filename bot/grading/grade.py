@@ -15,7 +15,9 @@ Algorithm (pure, deterministic; everything about a question is prepared once and
    for a sequence ("left, then root, then right"), in its order. Words weigh by specificity
    (``normalize.token_weight``). A point's credit grows linearly with the weighted share of its words found and
    saturates at ``POINT_SATURATION``; matched only by everyday words (no specific word, fewer than two words)
-   it earns ``WEAK_ONLY_CREDIT`` of that and is never a hit. Coverage C = weighted mean of credits.
+   it earns ``WEAK_ONLY_CREDIT`` of that (``DERIVED_WEAK_CREDIT`` for a point derived from the model answer,
+   whose clauses name their idea in plain words: "sorted", "address") and is never a hit.
+   Coverage C = weighted mean of credits.
 4. Contradictions (``keypoints.cover``): a different number or an opposite word (before/after) where the point
    is stated, its denied word said the other way round, a sequence out of order, or its fact said about the
    other thing the question contrasts (a swap, confirmed when the rival's own fact is displaced or unsaid),
@@ -99,6 +101,8 @@ BLEND = 0.7
 HIT_CREDIT = 0.5
 ANSWER_ROUTE_POWER = 2.0  # the model-answer route: (coverage of the model answer's clauses) ** this
 DERIVED_SATURATION = 0.5  # least share of a model answer's own clauses that earns full marks (derived points only)
+DERIVED_WEAK_CREDIT = 0.6  # share of a derived point's credit when only everyday words matched it ("sorted", "address")
+DERIVED_FULL_SHARE = 0.8  # a derived point's words found this fully are evidence, everyday words or not
 DERIVED_FULL_CLAUSES = 2.0  # clauses of a model answer whose worth earns full marks (derived points only)
 CONTRADICTION_COST = 0.5  # a contradicted point costs its weight plus this share of it (beyond an omission)
 FOCUS_FREE_WORDS = 30  # content words matching nothing of the question that an answer may carry at no cost
@@ -313,16 +317,19 @@ def _grade(question: Question, response: str, trace: list[str] | None) -> Grade:
                 trace.append(f"✗ {pm.text} (weight {pm.weight:g}): contradicted, you said {said!r}; it is {expected!r}")
             continue
         credit = min(1.0, pm.share / POINT_SATURATION)
-        if not pm.strong:
-            credit *= WEAK_ONLY_CREDIT
+        # a clause of the model answer made of everyday words ("It must be sorted.") is stated by saying them all
+        strong = pm.strong or (not question.key_points and pm.share >= DERIVED_FULL_SHARE)
+        if not strong:
+            credit *= WEAK_ONLY_CREDIT if question.key_points else DERIVED_WEAK_CREDIT
         weighted += pm.weight * credit
-        if credit >= HIT_CREDIT:
+        hit = credit >= HIT_CREDIT and strong  # never shown as covered on everyday words alone
+        if hit:
             hits.append(Hit(pm.text, matched_words(coverage, pm), round(credit, 4)))
         else:
             misses.append(pm.text)
         if trace is not None:
-            mark = "✓" if credit >= HIT_CREDIT else "·"
-            why = "" if pm.strong or not pm.positions else " — only everyday words, not evidence on their own"
+            mark = "✓" if hit else "·"
+            why = "" if strong or not pm.positions else " — only everyday words, not evidence on their own"
             trace.append(
                 f"{mark} {pm.text} (weight {pm.weight:g}): credit {credit:.2f} from {pm.share:.2f} of its words; "
                 f"words that counted: {_point_words(coverage, pm)}{why}"

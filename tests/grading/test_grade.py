@@ -292,3 +292,14 @@ def test_passed_is_decided_once_from_the_pass_score() -> None:
     strict = dataclasses.replace(URL_FOR, pass_score=1.0)
     g = grade(strict, "url_for builds a URL")
     assert g.passed == (g.verdict == "pass") and not g.passed
+
+
+def test_a_model_answer_clause_of_everyday_words_is_stated_by_saying_them() -> None:
+    """Derived points name their idea in plain words: "It must be sorted." is stated by "sorted" (a hit, shown as
+    covered), while a point of a bank needs a specific word; a partial everyday match still earns little."""
+    q = Question(id="bisect", prompt="What must be true of a list before binary search?", answer="It must be sorted.")
+    g = grade(q, "sorted")
+    assert g.passed and [h.point for h in g.hits] == ["It must be sorted"]
+    assert not grade(q, "it must not be empty").passed
+    authored = dataclasses.replace(q, key_points=(KeyPoint("It must be sorted"),))
+    assert not grade(authored, "sorted").hits  # one everyday word is no evidence of a bank's point
