@@ -66,3 +66,29 @@ def test_the_second_development_set_keeps_its_floors() -> None:
     assert _pass_rate("terse_correct", "dev2.jsonl") >= 0.84
     assert _pass_rate("wrong_claim", "dev2.jsonl") <= 0.34
     assert _pass_rate("partial", "dev2.jsonl") <= 0.20
+
+
+def test_the_short_reference_set_ranks_answers_better_than_plain_rapidfuzz() -> None:
+    """tests/data/grading/shortref.jsonl (SHORTREF.md): student-style answers to questions with only a one- or
+    two-sentence reference answer, graded 0-5 by a person: the regime of public short-answer grading corpora.
+    Measured: Pearson 0.518 (development half 0.593, holdout half 0.449) against 0.314 for plain rapidfuzz
+    token_set_ratio to the reference; the issue's 0.60 is not met on this proxy and the floor says so."""
+    from rapidfuzz import fuzz, utils
+
+    from bot.bank.models import Question
+    from tests.support.ranking import pearson
+
+    scores, baseline, labels = [], [], []
+    for line in (HOLDOUT.parent / "shortref.jsonl").read_text(encoding="utf-8").splitlines():
+        if not line.strip():
+            continue
+        row = json.loads(line)
+        question = Question(id=row["id"], prompt=row["prompt"], answer=row["model_answer"])
+        for answer in row["answers"]:
+            scores.append(grade(question, answer["response"]).score)
+            baseline.append(fuzz.token_set_ratio(answer["response"], row["model_answer"],
+                                                 processor=utils.default_process))
+            labels.append(float(answer["grade"]) / 5)
+    assert len(labels) == 288
+    assert pearson(scores, labels) >= 0.48
+    assert pearson(scores, labels) >= pearson(baseline, labels) + 0.15
