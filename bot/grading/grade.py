@@ -299,22 +299,14 @@ def _grade(question: Question, response: str, trace: list[str] | None) -> Grade:
     misnamed = near_misses(prepared.api, text) if prepared.api is not None else {}
     for pm in coverage.points:
         total += pm.weight
-        false = _false_claim(pm.text, wrong_of, misnamed)
+        false = _false_claim(pm, wrong_of, misnamed)
         if false is not None:
             said, expected, why = false
             contradictions.append(Contradiction(pm.text, said, expected))
             contradicted += pm.weight
             misses.append(pm.text)
             if trace is not None:
-                trace.append(f"✗ {pm.text} (weight {pm.weight:g}): you said {said!r}, {why}")
-            continue
-        if pm.contradiction is not None:
-            said, expected = pm.contradiction
-            contradictions.append(Contradiction(pm.text, said, expected))
-            contradicted += pm.weight
-            misses.append(pm.text)
-            if trace is not None:
-                trace.append(f"✗ {pm.text} (weight {pm.weight:g}): contradicted, you said {said!r}; it is {expected!r}")
+                trace.append(f"✗ {pm.text} (weight {pm.weight:g}): contradicted, you said {said!r}; {why}")
             continue
         credit = min(1.0, pm.share / POINT_SATURATION)
         # a clause of the model answer made of everyday words ("It must be sorted.") is stated by saying them all
@@ -377,15 +369,19 @@ def _grade(question: Question, response: str, trace: list[str] | None) -> Grade:
 
 
 def _false_claim(
-    point: str, stated: dict[str, tuple[str, str]], misnamed: dict[str, tuple[str, str]]
+    pm: PointMatch, stated: dict[str, tuple[str, str]], misnamed: dict[str, tuple[str, str]]
 ) -> tuple[str, str, str] | None:
-    """(what was said, what is right, why) for a point with a listed false claim or a near-miss API name."""
-    if point in stated:
-        said, claim = stated[point]
-        return said, point, f"a known false claim ({claim!r})"
-    if point in misnamed:
-        said, right = misnamed[point]
+    """(what was said, what is right, why) for a contradicted point: a false claim the bank lists, a near-miss
+    API name, or a contradiction the matcher found (another number, an opposite word, a swap...)."""
+    if pm.text in stated:
+        said, claim = stated[pm.text]
+        return said, pm.text, f"a known false claim ({claim!r})"
+    if pm.text in misnamed:
+        said, right = misnamed[pm.text]
         return said, right, f"not the API this is about; it is {right!r}"
+    if pm.contradiction is not None:
+        said, expected = pm.contradiction
+        return said, expected, f"it is {expected!r}"
     return None
 
 
