@@ -1,15 +1,18 @@
-"""False claims a bank names for a key point (its ``wrong:`` phrasings), found in a response.
+"""False claims found in a response: those a bank names for a key point (its ``wrong:`` phrasings), and
+near-miss API names.
 
 A lexical grader cannot know that ``redirect()`` answers 302 and not 301, or that Flask signs the session cookie
 but does not encrypt it; the bank's authors can. A key point may list short phrasings of false claims that
 interviewers hear ("301 by default", "session is encrypted", "app.add_blueprint"). A response states one when
 all of the phrasing's content words (Snowball stems, stopwords dropped, the prompt's words kept) occur in one
 clause of it, close together (in the phrasing's order when it has three or more), each with the polarity it
-has in the phrasing: "Flask does not encrypt the
-session" does not state "session is encrypted", and a word whose polarity is unclear ("instead of", "avoid")
-never matches. Words match exactly or through a near-synonym (``synonyms.py``: "executes" states "runs"), never
-through a typo: a false claim must be said, not guessed at.
+has in the phrasing: "Flask does not encrypt the session" does not state "session is encrypted", and a word
+whose polarity is unclear ("instead of", "avoid") never matches. Words match exactly or through a near-synonym
+(``synonyms.py``: "executes" states "runs"), never through a typo: a false claim must be said, not guessed at.
 A dotted code name matches by any dotted tail (``@app.before_first_request`` states ``before_first_request``).
+
+A near-miss API name needs no list: ``app.template_global`` where a point says ``app.template_filter`` (see
+``near_misses``).
 """
 
 from __future__ import annotations
