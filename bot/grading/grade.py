@@ -103,6 +103,7 @@ ANSWER_ROUTE_POWER = 2.0  # the model-answer route: (coverage of the model answe
 DERIVED_SATURATION = 0.5  # least share of a model answer's own clauses that earns full marks (derived points only)
 DERIVED_WEAK_CREDIT = 0.6  # share of a derived point's credit when only everyday words matched it ("sorted", "address")
 DERIVED_FULL_SHARE = 0.8  # a derived point's words found this fully are evidence, everyday words or not
+DERIVED_MAX_SATURATION = 0.7  # most share of a short model answer's clauses needed for full marks
 DERIVED_FULL_CLAUSES = 2.0  # clauses of a model answer whose worth earns full marks (derived points only)
 CONTRADICTION_COST = 0.5  # a contradicted point costs its weight plus this share of it (beyond an omission)
 FOCUS_FREE_WORDS = 30  # content words matching nothing of the question that an answer may carry at no cost
@@ -201,8 +202,9 @@ def _prepare(question: Question) -> _Prepared:
 
 def derived_saturation(points: int) -> float:
     """Share of a model answer's clauses that earns full marks: a one-minute answer states about
-    ``DERIVED_FULL_CLAUSES`` of them, and never less than ``DERIVED_SATURATION`` of a long answer."""
-    return min(1.0, max(DERIVED_SATURATION, DERIVED_FULL_CLAUSES / max(1, points)))
+    ``DERIVED_FULL_CLAUSES`` of them, never less than ``DERIVED_SATURATION`` of a long answer, and a short answer
+    key (one or two clauses) needs ``DERIVED_MAX_SATURATION`` of its words: students name its idea in fewer."""
+    return min(DERIVED_MAX_SATURATION, max(DERIVED_SATURATION, DERIVED_FULL_CLAUSES / max(1, points)))
 
 
 def _verdict(score: float, pass_score: float) -> Verdict:

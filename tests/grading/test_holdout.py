@@ -71,7 +71,7 @@ def test_the_second_development_set_keeps_its_floors() -> None:
 def test_the_short_reference_set_ranks_answers_better_than_plain_rapidfuzz() -> None:
     """tests/data/grading/shortref.jsonl (SHORTREF.md): student-style answers to questions with only a one- or
     two-sentence reference answer, graded 0-5 by a person: the regime of public short-answer grading corpora.
-    Measured: Pearson 0.518 (development half 0.593, holdout half 0.449) against 0.314 for plain rapidfuzz
+    Measured: Pearson 0.542 (development half 0.619, holdout half 0.468) against 0.314 for plain rapidfuzz
     token_set_ratio to the reference; the issue's 0.60 is not met on this proxy and the floor says so."""
     from rapidfuzz import fuzz, utils
 
@@ -90,5 +90,5 @@ def test_the_short_reference_set_ranks_answers_better_than_plain_rapidfuzz() -> 
                                                  processor=utils.default_process))
             labels.append(float(answer["grade"]) / 5)
     assert len(labels) == 288
-    assert pearson(scores, labels) >= 0.48
-    assert pearson(scores, labels) >= pearson(baseline, labels) + 0.15
+    assert pearson(scores, labels) >= 0.50
+    assert pearson(scores, labels) >= pearson(baseline, labels) + 0.2
