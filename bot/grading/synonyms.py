@@ -35,8 +35,9 @@ retrieve fetch obtain get got gotten
 start begin began begun launch initiate
 stop halt terminate
 big large huge enormous massive
-bigger larger
+bigger larger greater
 small little tiny
+smaller less lesser
 change modify alter edit adjust tweak
 use utilize utilise employ
 need require necessary mandatory

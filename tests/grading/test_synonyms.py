@@ -137,8 +137,13 @@ PARAPHRASE = Question(
 
 
 def test_everyday_paraphrases_of_the_wider_table_count() -> None:
-    """Words students swap for the textbook's: traverse/walk, vertex/node, missing/absent."""
+    """Words students swap for the textbook's: traverse/walk, vertex/node, missing/absent, greater/larger."""
     walk = "walks down from the root comparing at each node"
     assert _counts_as(PARAPHRASE, "it traverses down from the root comparing at each vertex", f"it {walk}", walk)
     assert _counts_as(PARAPHRASE, "stops once the value is missing", "stops once the value is absent",
                       "stops when the value is absent")
+    bst = Question(id="bst", prompt="State the search tree rule.",
+                   key_points=(KeyPoint("left keys are smaller than the node's"),))
+    point = "left keys are smaller than the node's"
+    assert _credit(bst, "left keys are smaller than the node's", point) > 0.5
+    assert _counts_as(bst, "left keys are less than the node's", "left keys are smaller than the node's", point)
