@@ -483,7 +483,8 @@ def _tight(ph: Phrasing, table: Table) -> list[int]:
 
 
 def _swap(
-    point: Point, k: int, at: list[int], entity_pos: list[tuple[int, str, str]], table: Table
+    point: Point, k: int, at: list[int], entity_pos: list[tuple[int, str, str]], table: Table,
+    shares: dict[int, float] | None = None,
 ) -> tuple[tuple[str, str], frozenset[str]] | None:
     """((rival said, entity expected), anchors) when the words of a point are said about another entity of the
     question; ``k`` is the point's best phrasing and ``table`` holds no entity word (a point that names its
@@ -491,29 +492,41 @@ def _swap(
 
     Not when the point's own entity stands next to any occurrence of its words ("a stack is last in, first
     out; a queue is first in, first out" states the queue point, though "first out" also follows "stack").
+    ``shares`` memoises each phrasing's best share on ``table`` (by its id) across the points of one response.
     """
+    memo = {} if shares is None else shares
+
+    def share(ph: Phrasing) -> float:
+        got = memo.get(id(ph))
+        if got is None:
+            got = memo[id(ph)] = _best_window(ph, table)[0]
+        return got
+
     anchors, phrasings, text = point.anchors, point.phrasings, point.text
     if not anchors and point.phrasing_anchors:
         anchors, phrasings, text = point.phrasing_anchors[k], point.phrasings[k : k + 1], point.texts[k]
     elif anchors and len(phrasings) > 1:  # the phrasing whose words (not its examples or name) are said most
-        k = max(range(len(phrasings)), key=lambda n: _best_window(phrasings[n], table)[0])
+        k = max(range(len(phrasings)), key=lambda n: share(phrasings[n]))
     if anchors:
         at = _tight(point.phrasings[k], table)
     if not anchors or not at:
         return None
     mine = [p for p, k, _ in entity_pos if k in anchors]
     if mine:  # the point's words said right after its own entity, nearly as fully as anywhere: no swap
-        best = max(_best_window(ph, table)[0] for ph in phrasings)
+        best = max(share(ph) for ph in phrasings)
         starts = sorted({p for p, _, _ in entity_pos})
+        nears: dict[int, Table] = {}  # by reach: phrasings of one length share the table
         for ph in phrasings:
             reach = len(ph.keys) + 2 * SLACK
-            # after each mention of its own entity, up to the next mention of any entity
-            spans = [(e, min([s for s in starts if s > e] + [e + reach + 1])) for e in mine]
-            near = {
-                k: kept
-                for k, hits in table.items()
-                if (kept := [(p, v) for p, v in hits if any(a <= p < b for a, b in spans)])
-            }
+            near = nears.get(reach)
+            if near is None:
+                # after each mention of its own entity, up to the next mention of any entity
+                spans = [(e, min([s for s in starts if s > e] + [e + reach + 1])) for e in mine]
+                near = nears[reach] = {
+                    k: kept
+                    for k, hits in table.items()
+                    if (kept := [(p, v) for p, v in hits if any(a <= p < b for a, b in spans)])
+                }
             if _best_window(ph, near)[0] >= SWAP_KEEP * best:
                 return None
     lo, hi = min(at), max(at)
@@ -1148,20 +1161,21 @@ def _numbers_of_others(points: tuple[Point, ...]) -> dict[str, dict[str, frozens
 
 
 def _swaps_of(
-    point: Point, k: int, at: list[int], entity_pos: list[tuple[int, str, str]], apart: Table, table: Table
+    point: Point, k: int, at: list[int], entity_pos: list[tuple[int, str, str]], apart: Table, table: Table,
+    shares: dict[int, float] | None = None,
 ) -> list[tuple[tuple[str, str], frozenset[str]]]:
     """The swaps of a point: of its best phrasing, or, for a point anchored per phrasing, of every phrasing stated
     nearly as fully as the best one, provided none of them is stated about its own entity ("a set drops
     duplicates")."""
     best = _best_window(point.phrasings[k], table)[0]
     if point.anchors or not point.phrasing_anchors:
-        one = _swap(point, k, at, entity_pos, apart)
+        one = _swap(point, k, at, entity_pos, apart, shares)
         return [one] if one is not None else []
     out = []
     for i, ph in enumerate(point.phrasings):
         if not point.phrasing_anchors[i] or _best_window(ph, table)[0] < max(SWAP_SHARE, SWAP_KEEP * best):
             continue
-        one = _swap(point, i, at, entity_pos, apart)
+        one = _swap(point, i, at, entity_pos, apart, shares)
         if one is None:
             return []  # stated about its own entity somewhere: no swap
         out.append(one)
@@ -1244,6 +1258,7 @@ def cover(matcher: Matcher, tokens: list[Token], flags: list[int] | None = None)
     swaps: dict[int, list[tuple[tuple[str, str], frozenset[str]]]] = {}  # point index → [((said, expected), anchors)]
     numbers_of = matcher.numbers_of_others if numbers else {}
     apart: Table | None = None  # the table without the entities' own words (for swaps)
+    apart_shares: dict[int, float] = {}  # each phrasing's best share on ``apart`` (by id)
     bare: set[str] = set()  # entities whose point is matched by their name alone
     for point in matcher.points:
         best, best_at, best_eff, strong, best_k = 0.0, [], 0.0, False, 0
@@ -1271,7 +1286,7 @@ def cover(matcher: Matcher, tokens: list[Token], flags: list[int] | None = None)
                     if k not in matcher.entities and any(map(str.isalnum, k)) and not is_number(k)
                     if (kept := [(p, v) for p, v in hits if p not in named])
                 }
-            found = _swaps_of(point, best_k, best_at, entity_pos, apart, table)
+            found = _swaps_of(point, best_k, best_at, entity_pos, apart, table, apart_shares)
             if found:
                 swaps[len(results)] = found
             elif point.anchors and not _tight(point.phrasings[best_k], apart):
