@@ -1167,10 +1167,10 @@ def _swaps_of(
     """The swaps of a point: of its best phrasing, or, for a point anchored per phrasing, of every phrasing stated
     nearly as fully as the best one, provided none of them is stated about its own entity ("a set drops
     duplicates")."""
-    best = _best_window(point.phrasings[k], table)[0]
     if point.anchors or not point.phrasing_anchors:
         one = _swap(point, k, at, entity_pos, apart, shares)
         return [one] if one is not None else []
+    best = _best_window(point.phrasings[k], table)[0]
     out = []
     for i, ph in enumerate(point.phrasings):
         if not point.phrasing_anchors[i] or _best_window(ph, table)[0] < max(SWAP_SHARE, SWAP_KEEP * best):
