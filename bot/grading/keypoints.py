@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from itertools import pairwise, repeat
 from operator import itemgetter, mul
@@ -136,6 +137,9 @@ class Matcher:
     exact_set: frozenset[str]
     fallback_set: frozenset[str]
     fuzzy_keys: tuple[tuple[str, float], ...]
+    fuzzy_names: tuple[str, ...]  # the fuzzy keys alone, and their cutoffs (same order)
+    fuzzy_cutoffs: tuple[float, ...]
+    fuzzy_lowest: float
     pair_set: frozenset[str]
     all_pair_keys: frozenset[str]  # every phrasing's pair keys, vocabulary or not
     vocabulary: frozenset[str]
@@ -629,6 +633,9 @@ def build_matcher(
         exact_set=frozenset(exact),
         fallback_set=frozenset(fallback),
         fuzzy_keys=tuple(fuzzy),
+        fuzzy_names=tuple(k for k, _ in fuzzy),
+        fuzzy_cutoffs=tuple(c for _, c in fuzzy),
+        fuzzy_lowest=min((c for _, c in fuzzy), default=0.0),
         pair_set=frozenset(pair_keys - vocab),
         all_pair_keys=frozenset(pair_keys),
         vocabulary=frozenset(vocab),
@@ -787,8 +794,7 @@ def _index(
         choices = list(choice_pos)
         extract = process.extract
         fuzzy_choices: set[str] = set()
-        for key, cutoff in matcher.fuzzy_keys:
-            hits = extract(key, choices, scorer=_SCORER, score_cutoff=cutoff, limit=None)
+        for key, hits in _fuzzy_hits(matcher, choices, extract):
             if hits:
                 fuzzy_choices.update(choice for choice, _, _ in hits)
                 if len(hits) == 1:
@@ -819,6 +825,31 @@ def _index(
     for p in neg_heads:
         negpos[-1 - p] = HEAD  # marks heads without another structure: negative keys are never positions
     return table, best_sim, token_of, negpos, numbers, unexplained, choice_pos, entity_pos
+
+
+def _fuzzy_hits(
+    matcher: Matcher, choices: list[str], extract: Callable[..., list[tuple[str, float, int]]]
+) -> Iterator[tuple[str, list[tuple[str, float, int]]]]:
+    """Per fuzzy vocabulary key, the response keys as similar as its cutoff, best first (ties in response order).
+
+    The similarity is symmetric, so each response key is compared with the vocabulary once (one call per
+    response key instead of one per vocabulary key) and the hits are regrouped by vocabulary key.
+    """
+    if len(choices) >= len(matcher.fuzzy_keys):
+        for key, cutoff in matcher.fuzzy_keys:
+            yield key, extract(key, choices, scorer=_SCORER, score_cutoff=cutoff, limit=None)
+        return
+    keys = matcher.fuzzy_names
+    cutoffs = matcher.fuzzy_cutoffs
+    lowest = matcher.fuzzy_lowest
+    found: dict[int, list[tuple[float, int, str]]] = {}
+    for n, choice in enumerate(choices):
+        for _, score, k in extract(choice, keys, scorer=_SCORER, score_cutoff=lowest, limit=None):
+            if score >= cutoffs[k]:
+                found.setdefault(k, []).append((-score, n, choice))
+    for k, hits in sorted(found.items()):
+        hits.sort()
+        yield keys[k], [(choice, -score, n) for score, n, choice in hits]
 
 
 def _raw_typos(
